@@ -1,0 +1,49 @@
+"""Start page and menu of each role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from otmetka.accounts.roles import Role
+
+START_PAGES: dict[str, str] = {
+    Role.DIRECTOR: "academics:dashboard",
+    Role.ADMIN: "accounts:user_list",
+    Role.DEPUTY: "academics:workload_list",
+    Role.HR: "people:staff_list",
+    Role.CURATOR: "academics:my_groups",
+    Role.TEACHER: "academics:my_workload",
+    Role.DISPATCHER: "academics:group_list",
+    Role.DEPT_HEAD: "academics:group_list",
+    Role.SECRETARY: "people:student_list",
+    Role.METHODIST: "academics:program_list",
+    Role.STUDENT: "accounts:profile",
+    Role.PARENT: "accounts:profile",
+}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: Promise
+    url_name: str
+    rights: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem(_("Обзор"), "academics:dashboard", ("reports.all",)),
+    MenuItem(_("Мои группы"), "academics:my_groups", ("groups.view_own",)),
+    MenuItem(_("Моя нагрузка"), "academics:my_workload", ("workload.view_own",)),
+    MenuItem(_("Группы"), "academics:group_list", ("groups.view_all",)),
+    MenuItem(_("Обучающиеся"), "people:student_list", ("students.view_all",)),
+    MenuItem(_("Нагрузка"), "academics:workload_list", ("workload.view_all",)),
+    MenuItem(_("Программы и планы"), "academics:program_list", ("programs.edit",)),
+    MenuItem(_("Сотрудники"), "people:staff_list", ("staff.view",)),
+    MenuItem(_("Пользователи"), "accounts:user_list", ("users.staff", "users.students", "users.parents")),
+    MenuItem(_("Права ролей"), "accounts:rights", ("rights.edit",)),
+    MenuItem(_("Журнал аудита"), "accounts:audit_log", ("audit.view",)),
+    MenuItem(_("Мои данные"), "accounts:profile", ("diary.view_own",)),
+)

@@ -1,0 +1,151 @@
+"""Who is acting: the user in their active role, with that role's rights in their organization."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property, wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from otmetka.accounts.models import RoleAssignment, RoleRightOverride, User
+from otmetka.accounts.rights import DEFAULT_RIGHTS
+from otmetka.accounts.roles import Role
+from otmetka.lib.dates import local_today
+from otmetka.people.models import Person, Student
+
+
+
+def effective_rights(organization_id: int, role: str) -> frozenset[str]:
+    """The role's default rights changed by the organization's overrides (one query)."""
+    rights = set(DEFAULT_RIGHTS.get(role, frozenset()))
+    overrides = RoleRightOverride.objects.filter(organization_id=organization_id, role=role)
+    for right, granted in overrides.values_list("right", "granted"):
+        if granted:
+            rights.add(right)
+        else:
+            rights.discard(right)
+    return frozenset(rights)
+
+
+class ActiveRole:
+    """The acting user in one of their roles; every scoped query starts from here."""
+
+    def __init__(self, assignment: RoleAssignment) -> None:
+        self.assignment = assignment
+        self.user: User = assignment.user
+        self.role: str = assignment.role
+        self.organization_id: int = assignment.organization_id
+        self.department_id: int | None = assignment.department_id
+
+    def __repr__(self) -> str:
+        return f"<ActiveRole {self.user.username} {self.role} org={self.organization_id}>"
+
+    @property
+    def organization(self) -> Any:
+        return self.assignment.organization
+
+    @property
+    def label(self) -> str:
+        return str(Role(self.role).label)
+
+    @cached_property
+    def rights(self) -> frozenset[str]:
+        return effective_rights(self.organization_id, self.role)
+
+    def has(self, right: str) -> bool:
+        return right in self.rights
+
+    def has_any(self, *rights: str) -> bool:
+        return any(right in self.rights for right in rights)
+
+    def has_all(self, *rights: str) -> bool:
+        return all(right in self.rights for right in rights)
+
+    @cached_property
+    def person(self) -> Person | None:
+        return Person.objects.filter(user_id=self.user.pk).select_related("employee").first()
+
+    @property
+    def employee_id(self) -> int | None:
+        person = self.person
+        employee = getattr(person, "employee", None) if person is not None else None
+        return employee.pk if employee is not None else None
+
+
+def role_of(request: HttpRequest) -> ActiveRole:
+    role = getattr(request, "role", None)
+    if role is None:
+        raise PermissionDenied
+    return role
+
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def right_required(*rights: str) -> Callable[[F], F]:
+    """The view needs a signed-in user whose active role has at least one of `rights` (else 403)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            role = role_of(request)
+            if rights and not role.has_any(*rights):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_rights = rights  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def signed_in(view: F) -> F:
+    """Any signed-in user with an active role."""
+    return right_required()(view)
+
+
+def users_visible_to(actor: ActiveRole) -> QuerySet[User]:
+    """Accounts of the actor's organization that the actor manages."""
+    if not actor.has_any("users.staff", "users.students", "users.parents"):
+        return User.objects.none()
+    users = User.objects.filter(organization_id=actor.organization_id, is_superuser=False)
+    if actor.has_all("users.staff", "users.students", "users.parents"):
+        return users
+    allowed = Q(pk__in=[])
+    if actor.has("users.students"):
+        allowed |= Q(role_assignments__role=Role.STUDENT)
+    if actor.has("users.parents"):
+        allowed |= Q(role_assignments__role=Role.PARENT)
+    if actor.has("users.staff"):
+        allowed |= Q(role_assignments__role__in=[r for r in Role if r not in (Role.STUDENT, Role.PARENT)])
+        allowed |= Q(role_assignments__isnull=True)
+    return users.filter(allowed).distinct()
+
+
+def can_issue_credentials(actor: ActiveRole, user: User) -> bool:
+    """Admins issue to anyone in their organization; a curator to the students and parents of
+    the groups they curate now (Положение 3.10, 4.5)."""
+    if user.organization_id != actor.organization_id or user.is_superuser:
+        return False
+    if actor.has("credentials.issue_all"):
+        return True
+    if not actor.has("credentials.issue_own_group") or actor.employee_id is None:
+        return False
+    roles = set(user.role_assignments.values_list("role", flat=True))
+    if not roles or not roles <= {Role.STUDENT, Role.PARENT}:
+        return False
+    today = local_today(actor.organization.timezone)
+    students = Student.objects.filter(
+        Q(memberships__date_to__isnull=True) | Q(memberships__date_to__gte=today),
+        memberships__group__curators=actor.employee_id,
+        memberships__date_from__lte=today,
+    )
+    return students.filter(
+        Q(person__user_id=user.pk) | Q(guardianships__guardian__user_id=user.pk)
+    ).exists()

@@ -1,0 +1,256 @@
+"""Writes of the accounts app: users, roles, rights, credentials. Each one audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from otmetka.accounts.models import RoleAssignment, RoleRightOverride, User, login_validator
+from otmetka.accounts.permissions import ActiveRole, can_issue_credentials, effective_rights
+from otmetka.accounts.rights import DEFAULT_RIGHTS, RIGHTS_BY_CODE
+from otmetka.accounts.roles import Role
+from otmetka.audit.models import AuditEvent
+from otmetka.audit.services import audit_record
+from otmetka.lib.errors import DomainError, NotAllowed
+
+# No 0/O, 1/l/I: a one-time password is read off a paper slip.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def one_time_password(length: int = 10) -> str:
+    return "".join(secrets.choice(_OTP_ALPHABET) for _ in range(length))
+
+
+def _normalize_login(username: str) -> str:
+    login = (username or "").strip().lower()
+    try:
+        login_validator(login)
+    except ValidationError as error:
+        raise DomainError(str(error.messages[0]), field="username") from error
+    return login
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: ActiveRole,
+    username: str,
+    roles: Iterable[str] = (),
+    person_id: int | None = None,
+) -> tuple[User, str]:
+    """A new account in the actor's organization with a one-time password (returned once)."""
+    _require_users_right(actor, roles)
+    login = _normalize_login(username)
+    if User.objects.filter(username=login).exists():
+        raise DomainError(_("Логин «%(login)s» уже занят.") % {"login": login}, field="username")
+    user = User(username=login, organization_id=actor.organization_id)
+    password = one_time_password()
+    _set_one_time_password(user, password, actor)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise DomainError(
+            _("Логин «%(login)s» уже занят.") % {"login": login}, field="username"
+        ) from error
+    if person_id is not None:
+        _link_person(actor=actor, user=user, person_id=person_id)
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.CREATE,
+        organization_id=actor.organization_id,
+        obj=user,
+        changes={"username": [None, login]},
+    )
+    for role in roles:
+        role_grant(actor=actor, user=user, role=role)
+    return user, password
+
+
+def _link_person(*, actor: ActiveRole, user: User, person_id: int) -> None:
+    from otmetka.people.models import Person
+
+    updated = Person.objects.filter(
+        pk=person_id, organization_id=actor.organization_id, user__isnull=True
+    ).update(user=user)
+    if not updated:
+        raise DomainError(_("У этого человека уже есть учётная запись."), field="person")
+
+
+def _require_users_right(actor: ActiveRole, roles: Iterable[str]) -> None:
+    for role in roles:
+        if role == Role.STUDENT:
+            needed = "users.students"
+        elif role == Role.PARENT:
+            needed = "users.parents"
+        else:
+            needed = "users.staff"
+        if not actor.has(needed):
+            raise NotAllowed(_("Недостаточно прав для учётных записей с ролью «%(role)s».")
+                             % {"role": Role(role).label})
+    if not actor.has_any("users.staff", "users.students", "users.parents"):
+        raise NotAllowed(_("Недостаточно прав для управления учётными записями."))
+
+
+def _same_organization(actor: ActiveRole, user: User) -> None:
+    if user.organization_id != actor.organization_id or user.is_superuser:
+        raise NotAllowed(_("Эта учётная запись вам недоступна."))
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: ActiveRole, user: User, role: str, department_id: int | None = None
+) -> RoleAssignment:
+    _same_organization(actor, user)
+    if role not in Role.values:
+        raise DomainError(_("Неизвестная роль."), field="role")
+    _require_users_right(actor, [role])
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user,
+        organization_id=actor.organization_id,
+        role=role,
+        defaults={"department_id": department_id},
+    )
+    if created:
+        audit_record(
+            actor=actor.user,
+            action=AuditEvent.Action.ROLE_GRANT,
+            organization_id=actor.organization_id,
+            obj=user,
+            changes={"role": [None, role], "department": [None, department_id]},
+        )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: ActiveRole, assignment: RoleAssignment) -> None:
+    _same_organization(actor, assignment.user)
+    _require_users_right(actor, [assignment.role])
+    if assignment.user_id == actor.user.pk and assignment.role == Role.ADMIN:
+        raise DomainError(_("Нельзя снять роль администратора с самого себя."))
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.ROLE_REVOKE,
+        organization_id=actor.organization_id,
+        obj=assignment.user,
+        changes={"role": [assignment.role, None]},
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def user_set_active(*, actor: ActiveRole, user: User, is_active: bool) -> None:
+    _same_organization(actor, user)
+    _require_users_right(actor, user.role_assignments.values_list("role", flat=True))
+    if user.pk == actor.user.pk and not is_active:
+        raise DomainError(_("Нельзя заблокировать собственную учётную запись."))
+    if user.is_active == is_active:
+        return
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.UPDATE,
+        organization_id=actor.organization_id,
+        obj=user,
+        changes={"is_active": [not is_active, is_active]},
+    )
+
+
+def _set_one_time_password(user: User, password: str, actor: ActiveRole) -> None:
+    user.set_password(password)
+    user.must_change_password = True
+    days = actor.organization.otp_valid_days
+    user.password_expires_at = timezone.now() + dt.timedelta(days=days)
+
+
+@transaction.atomic
+def credentials_issue(*, actor: ActiveRole, user: User) -> str:
+    """Issue a one-time password (Положение 3.10, 3.16, 4.2, 4.5); returns it once, to hand out."""
+    if not can_issue_credentials(actor, user):
+        raise NotAllowed(_("Вы не можете выдавать реквизиты этому пользователю."))
+    password = one_time_password()
+    _set_one_time_password(user, password, actor)
+    user.is_active = True
+    user.save(update_fields=["password", "must_change_password", "password_expires_at", "is_active"])
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.CREDENTIALS_ISSUE,
+        organization_id=actor.organization_id,
+        obj=user,
+        changes={"expires_at": [None, user.password_expires_at.isoformat()]}
+        if user.password_expires_at
+        else {},
+    )
+    return password
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, address: str | None = None) -> None:
+    """The user sets their own password; a one-time password stops being one."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="new_password1") from error
+    if user.check_password(new_password) and user.must_change_password:
+        raise DomainError(_("Новый пароль должен отличаться от временного."), field="new_password1")
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_expires_at = None
+    user.password_changed_at = timezone.now()
+    user.save(
+        update_fields=["password", "must_change_password", "password_expires_at",
+                       "password_changed_at"]
+    )
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.PASSWORD_CHANGE,
+        organization_id=user.organization_id,
+        obj=user,
+        address=address,
+    )
+
+
+@transaction.atomic
+def rights_set(*, actor: ActiveRole, role: str, rights: Iterable[str]) -> dict[str, list[bool]]:
+    """Make the role's rights in the actor's organization exactly `rights`; returns the change."""
+    if not actor.has("rights.edit"):
+        raise NotAllowed(_("Недостаточно прав для настройки ролей."))
+    if role not in Role.values:
+        raise DomainError(_("Неизвестная роль."))
+    wanted = set(rights)
+    unknown = wanted - set(RIGHTS_BY_CODE)
+    if unknown:
+        raise DomainError(_("Неизвестные права: %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
+    if role == Role.ADMIN and "rights.edit" not in wanted and actor.role == Role.ADMIN:
+        raise DomainError(_("Нельзя отнять у администратора право настраивать роли."))
+    before = effective_rights(actor.organization_id, role)
+    defaults = DEFAULT_RIGHTS.get(role, frozenset())
+    RoleRightOverride.objects.filter(organization_id=actor.organization_id, role=role).delete()
+    RoleRightOverride.objects.bulk_create(
+        [
+            RoleRightOverride(
+                organization_id=actor.organization_id, role=role, right=code, granted=code in wanted
+            )
+            for code in sorted(set(defaults) ^ wanted)
+        ]
+    )
+    changes = {code: [code in before, code in wanted] for code in sorted(set(before) ^ wanted)}
+    if changes:
+        audit_record(
+            actor=actor.user,
+            action=AuditEvent.Action.RIGHTS_CHANGE,
+            organization_id=actor.organization_id,
+            object_type="accounts.role",
+            object_id=role,
+            object_repr=str(Role(role).label),
+            changes=changes,
+        )
+    return changes

@@ -1,0 +1,35 @@
+"""Small view helpers shared by the management pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import HttpRequest
+
+from otmetka.lib.errors import DomainError
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int | None = None) -> Page:
+    """One page of `queryset` for ?page=N (two queries: count and the slice)."""
+    paginator = Paginator(queryset, per_page or settings.OTMETKA_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def search_text(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:100]
+
+
+def form_error(form: Form, error: DomainError) -> None:
+    """Put a service's refusal next to the field it names (or on top of the form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

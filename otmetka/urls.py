@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("otmetka.accounts.urls")),
+    path("people/", include("otmetka.people.urls")),
+    path("study/", include("otmetka.academics.urls")),
+    path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
+    path("django-admin/", admin.site.urls),
+]
