@@ -184,10 +184,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(START_PAGES[role.role])
 
 
-def no_role(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/no_role.html", status=403)
-
-
 @require_POST
 @signed_in
 def role_switch(request: HttpRequest) -> HttpResponse:

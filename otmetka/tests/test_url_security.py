@@ -1,0 +1,137 @@
+"""Generated from the URL configuration: every URL of the project, whatever app adds it,
+sends an anonymous visitor to the login page and answers 404 to a user of another
+organization who asks for an object of the first (DESIGN.md §4, rules 1 and 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from otmetka.academics.models import CurriculumHours, Membership
+from otmetka.accounts.models import RoleAssignment
+from otmetka.accounts.permissions import effective_rights
+from otmetka.people.models import Consent, Guardianship
+from otmetka.test import World
+
+# Pages anyone may open.
+PUBLIC = {"accounts:login", "accounts:forgot_password", "i18n:set_language"}
+# Mounted apps with their own access control.
+SKIP_PREFIXES = ("django-admin/", "static/", "media/")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    kwargs: tuple[str, ...]
+    view: Callable[..., Any]
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIP_PREFIXES):
+                continue
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            kwargs = tuple(pattern.pattern.regex.groupindex)
+            yield Route(name, route, kwargs, pattern.callback)
+
+
+ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
+
+# Each URL keyword names an object of the first college; the stranger must get 404 for it.
+OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
+    "person_id": lambda w: w.college.student.person.pk,
+    "student_id": lambda w: w.college.student.pk,
+    "employee_id": lambda w: w.college.employees["teacher"].pk,
+    "guardianship_id": lambda w: Guardianship.objects.filter(student=w.college.student).first().pk,
+    "consent_id": lambda w: Consent.objects.create(
+        person=w.college.student.person, signed_on=dt.date(2025, 9, 1), document="Заявление № 1"
+    ).pk,
+    "program_id": lambda w: w.college.program.pk,
+    "curriculum_id": lambda w: w.college.curriculum.pk,
+    "item_id": lambda w: w.college.mdk.pk,
+    "hours_id": lambda w: CurriculumHours.objects.filter(item=w.college.mdk).first().pk,
+    "group_id": lambda w: w.college.group.pk,
+    "subgroup_id": lambda w: w.college.subgroup.pk,
+    "membership_id": lambda w: Membership.objects.filter(student=w.college.student).first().pk,
+    "workload_id": lambda w: w.college.workload.pk,
+    "user_id": lambda w: w.user("teacher").pk,
+    "assignment_id": lambda w: RoleAssignment.objects.get(user=w.user("teacher")).pk,
+}
+# Keywords that are not objects of an organization.
+PLAIN_KWARGS: dict[str, Callable[[World], Any]] = {"role_code": lambda w: "teacher"}
+
+
+def _kwargs(route: Route, world: World) -> dict[str, Any]:
+    values = {}
+    for name in route.kwargs:
+        maker = OBJECT_KWARGS.get(name) or PLAIN_KWARGS.get(name)
+        assert maker is not None, (
+            f"URL {route.name} uses keyword {name!r}: add it to OBJECT_KWARGS so that its "
+            "isolation is tested"
+        )
+        values[name] = maker(world)
+    return values
+
+
+def _request(client: Client, url: str) -> Any:
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    return response
+
+
+def test_the_project_has_routes() -> None:
+    names = {route.name for route in ROUTES}
+    assert {"accounts:login", "accounts:user_list", "academics:group_list"} <= names
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC], ids=lambda r: r.name)
+def test_anonymous_is_sent_to_login(world: World, route: Route) -> None:
+    url = reverse(route.name, kwargs=_kwargs(route, world))
+    response = _request(Client(), url)
+    assert response.status_code == 302, f"{route.name}: {response.status_code}"
+    assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+
+
+OBJECT_ROUTES = [r for r in ROUTES if set(r.kwargs) & set(OBJECT_KWARGS)]
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_stranger_gets_404_for_objects_of_another_college(world: World, route: Route) -> None:
+    url = reverse(route.name, kwargs=_kwargs(route, world))
+    required = getattr(route.view, "required_rights", None)
+    assert required is not None, f"{route.name} is not guarded by right_required/signed_in"
+    # The stranger holds a role that may use this page in *their own* college.
+    candidates = [
+        (key, user) for key, user in world.stranger.users.items()
+        for assignment in user.role_assignments.all()
+        if not required or set(required) & effective_rights(assignment.organization_id, assignment.role)
+    ]
+    assert candidates, f"no role of the stranger college may open {route.name}"
+    for key, user in candidates:
+        role = next(a.role for a in user.role_assignments.all()
+                    if not required or set(required) & effective_rights(a.organization_id, a.role))
+        response = _request(world.client_for(user, role=role), url)
+        assert response.status_code == 404, f"{route.name} as stranger {key}: {response.status_code}"
+
+
+def test_every_guarded_view_declares_its_rights() -> None:
+    unguarded = [
+        r.name for r in ROUTES
+        if r.name not in PUBLIC | {"accounts:logout", "accounts:password_change"}
+        and getattr(r.view, "required_rights", None) is None
+    ]
+    assert unguarded == []
