@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_SIZE ?= college
 export DJANGO_SETTINGS_MODULE := otmetka.settings
 
-.PHONY: run install migrate demo serve worker test lint types migrations-check messages \
+.PHONY: run install migrate demo test lint types migrations-check messages makemessages \
         test-sqlite test-postgres bench clean
 
 $(STAMP): pyproject.toml
@@ -18,9 +18,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Extract new strings into the catalogues (run after changing user-facing text).
+makemessages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ru -l en --ignore='.venv/*' --ignore='var/*' \
+		--ignore='bench/*' --no-obsolete --add-location=file
+
+# Compile the catalogues (the compiled .mo files are committed, so `make run` needs no gettext).
 messages: install
-	cd otmetka && ../$(BIN)/django-admin compilemessages --ignore='.venv' >/dev/null
-	cd . && $(BIN)/python manage.py compilemessages --ignore='.venv' --ignore='otmetka' >/dev/null
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv/*' -v0
 
 migrate: install
 	@mkdir -p var
@@ -37,18 +42,18 @@ lint: install
 	$(BIN)/ruff check .
 
 types: install
-	$(BIN)/mypy otmetka bench
+	OTMETKA_TESTING=1 $(BIN)/mypy otmetka bench
 
 migrations-check: install
 	OTMETKA_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: install
-	$(BIN)/pytest -q -p no:randomly
+	OTMETKA_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	OTMETKA_REQUIRE_BROWSER=1 scripts/with-postgres.sh $(BIN)/pytest -q
 
-test: lint types migrations-check test-sqlite test-postgres
+test: messages lint types migrations-check test-sqlite test-postgres
 
 bench: migrate
 	$(BIN)/python -m bench.run

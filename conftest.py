@@ -11,7 +11,7 @@ from otmetka.test import TODAY, World, build_world
 
 
 @pytest.fixture
-def now() -> Iterator[time_machine.Coordinates]:
+def now() -> Iterator[time_machine.Traveller]:
     """Tests run at 10:00 in Tomsk on TODAY unless they travel elsewhere."""
     moment = dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Asia/Tomsk"))
     with time_machine.travel(moment, tick=True) as traveller:
@@ -19,5 +19,5 @@ def now() -> Iterator[time_machine.Coordinates]:
 
 
 @pytest.fixture
-def world(db: None, now: time_machine.Coordinates) -> World:
+def world(db: None, now: time_machine.Traveller) -> World:
     return build_world()

@@ -51,11 +51,12 @@ class College:
     subgroup: Subgroup
     users: dict[str, User] = field(default_factory=dict)
     employees: dict[str, Employee] = field(default_factory=dict)
-    student: Student | None = None
-    other_student: Student | None = None
-    parent: Person | None = None
-    workload: Workload | None = None
-    other_workload: Workload | None = None
+    # Filled in by populate().
+    student: Student = field(init=False)
+    other_student: Student = field(init=False)
+    parent: Person = field(init=False)
+    workload: Workload = field(init=False)
+    other_workload: Workload = field(init=False)
 
 
 def make_person(org: Organization, last: str, first: str, middle: str = "", **extra: Any) -> Person:
@@ -74,62 +75,149 @@ def make_user(org: Organization, username: str, *roles: str, person: Person | No
     return user
 
 
-def make_employee(org: Organization, department: Department, last: str, first: str, middle: str,
-                  username: str, *roles: str) -> tuple[Employee, User]:
+def make_employee(
+    org: Organization,
+    department: Department,
+    last: str,
+    first: str,
+    middle: str,
+    username: str,
+    *roles: str,
+) -> tuple[Employee, User]:
     person = make_person(org, last, first, middle, sex=Person.Sex.FEMALE)
-    employee = Employee.objects.create(person=person, department=department,
-                                       hire_date=dt.date(2020, 8, 25))
+    employee = Employee.objects.create(
+        person=person, department=department, hire_date=dt.date(2020, 8, 25)
+    )
     user = make_user(org, username, *roles, person=person)
     return employee, user
 
 
 def make_college(short_name: str, prefix: str = "") -> College:
     org = Organization.objects.create(
-        name=f"ОГБПОУ «{short_name}»", short_name=short_name, timezone="Asia/Tomsk",
+        name=f"ОГБПОУ «{short_name}»",
+        short_name=short_name,
+        timezone="Asia/Tomsk",
         credentials_contact="Администратор АИС, каб. 214",
     )
-    year = AcademicYear.objects.create(organization=org, name="2026/2027",
-                                       date_from=dt.date(2026, 9, 1), date_to=dt.date(2027, 8, 31))
-    semester1 = Period.objects.create(academic_year=year, kind=Period.Kind.SEMESTER, number=1,
-                                      name="1 семестр", date_from=dt.date(2026, 9, 1),
-                                      date_to=dt.date(2026, 12, 28))
-    semester2 = Period.objects.create(academic_year=year, kind=Period.Kind.SEMESTER, number=2,
-                                      name="2 семестр", date_from=dt.date(2027, 1, 12),
-                                      date_to=dt.date(2027, 6, 30))
-    Period.objects.create(academic_year=year, kind=Period.Kind.HOLIDAYS, number=1,
-                          name="Зимние каникулы", date_from=dt.date(2026, 12, 29),
-                          date_to=dt.date(2027, 1, 11))
+    year = AcademicYear.objects.create(
+        organization=org,
+        name="2026/2027",
+        date_from=dt.date(2026, 9, 1),
+        date_to=dt.date(2027, 8, 31),
+    )
+    semester1 = Period.objects.create(
+        academic_year=year,
+        kind=Period.Kind.SEMESTER,
+        number=1,
+        name="1 семестр",
+        date_from=dt.date(2026, 9, 1),
+        date_to=dt.date(2026, 12, 28),
+    )
+    semester2 = Period.objects.create(
+        academic_year=year,
+        kind=Period.Kind.SEMESTER,
+        number=2,
+        name="2 семестр",
+        date_from=dt.date(2027, 1, 12),
+        date_to=dt.date(2027, 6, 30),
+    )
+    Period.objects.create(
+        academic_year=year,
+        kind=Period.Kind.HOLIDAYS,
+        number=1,
+        name="Зимние каникулы",
+        date_from=dt.date(2026, 12, 29),
+        date_to=dt.date(2027, 1, 11),
+    )
     department = Department.objects.create(organization=org, name="Очное отделение")
     Room.objects.create(organization=org, number="214", kind=Room.Kind.COMPUTER)
     Position.objects.create(organization=org, name="Преподаватель", is_teaching=True)
     program = Program.objects.create(
-        organization=org, code="09.02.07", name="Информационные системы и программирование",
-        qualification="Программист", department=department,
+        organization=org,
+        code="09.02.07",
+        name="Информационные системы и программирование",
+        qualification="Программист",
+        department=department,
     )
-    curriculum = Curriculum.objects.create(program=program, name="09.02.07 набор 2025",
-                                           intake_year=2025)
-    discipline = CurriculumItem.objects.create(curriculum=curriculum, kind=CurriculumItem.Kind.DISCIPLINE,
-                                               index="ОП.01", name="Операционные системы", position=1)
-    module = CurriculumItem.objects.create(curriculum=curriculum, kind=CurriculumItem.Kind.MODULE,
-                                           index="ПМ.01", name="Разработка модулей ПО", position=2)
-    mdk = CurriculumItem.objects.create(curriculum=curriculum, parent=module,
-                                        kind=CurriculumItem.Kind.INTERDISCIPLINARY_COURSE,
-                                        index="МДК.01.01", name="Разработка программных модулей",
-                                        position=3)
-    CurriculumHours.objects.create(item=discipline, semester=3, total=72, theory=32, practical=16,
-                                   laboratory=8, independent=16, attestation_form=AttestationForm.EXAM)
-    CurriculumHours.objects.create(item=mdk, semester=3, total=100, theory=40, practical=20,
-                                   laboratory=20, independent=20,
-                                   attestation_form=AttestationForm.DIFF_CREDIT)
-    group = Group.objects.create(organization=org, name=f"{prefix}ИС-21", program=program,
-                                 curriculum=curriculum, department=department, course=2,
-                                 intake_year=2025)
-    other_group = Group.objects.create(organization=org, name=f"{prefix}ИС-22", program=program,
-                                       curriculum=curriculum, department=department, course=2,
-                                       intake_year=2025)
+    curriculum = Curriculum.objects.create(
+        program=program, name="09.02.07 набор 2025", intake_year=2025
+    )
+    discipline = CurriculumItem.objects.create(
+        curriculum=curriculum,
+        kind=CurriculumItem.Kind.DISCIPLINE,
+        index="ОП.01",
+        name="Операционные системы",
+        position=1,
+    )
+    module = CurriculumItem.objects.create(
+        curriculum=curriculum,
+        kind=CurriculumItem.Kind.MODULE,
+        index="ПМ.01",
+        name="Разработка модулей ПО",
+        position=2,
+    )
+    mdk = CurriculumItem.objects.create(
+        curriculum=curriculum,
+        parent=module,
+        kind=CurriculumItem.Kind.INTERDISCIPLINARY_COURSE,
+        index="МДК.01.01",
+        name="Разработка программных модулей",
+        position=3,
+    )
+    CurriculumHours.objects.create(
+        item=discipline,
+        semester=3,
+        total=72,
+        theory=32,
+        practical=16,
+        laboratory=8,
+        independent=16,
+        attestation_form=AttestationForm.EXAM,
+    )
+    CurriculumHours.objects.create(
+        item=mdk,
+        semester=3,
+        total=100,
+        theory=40,
+        practical=20,
+        laboratory=20,
+        independent=20,
+        attestation_form=AttestationForm.DIFF_CREDIT,
+    )
+    group = Group.objects.create(
+        organization=org,
+        name=f"{prefix}ИС-21",
+        program=program,
+        curriculum=curriculum,
+        department=department,
+        course=2,
+        intake_year=2025,
+    )
+    other_group = Group.objects.create(
+        organization=org,
+        name=f"{prefix}ИС-22",
+        program=program,
+        curriculum=curriculum,
+        department=department,
+        course=2,
+        intake_year=2025,
+    )
     subgroup = Subgroup.objects.create(group=group, name="1 подгруппа")
-    return College(org, year, semester1, semester2, department, program, curriculum, discipline,
-                   module, mdk, group, other_group, subgroup)
+    return College(
+        org,
+        year,
+        semester1,
+        semester2,
+        department,
+        program,
+        curriculum,
+        discipline,
+        module,
+        mdk,
+        group,
+        other_group,
+        subgroup,
+    )
 
 
 @dataclass
@@ -176,38 +264,65 @@ STAFF = {
 def populate(college: College, prefix: str = "") -> None:
     org = college.organization
     for key, (last, first, middle, roles) in STAFF.items():
-        employee, user = make_employee(org, college.department, last, first, middle,
-                                       f"{prefix}{key}", *roles)
+        employee, user = make_employee(
+            org, college.department, last, first, middle, f"{prefix}{key}", *roles
+        )
         college.employees[key] = employee
         college.users[key] = user
     college.group.curators.add(college.employees["curator"])
-    student_person = make_person(org, "Студентов", "Иван", "Петрович", sex=Person.Sex.MALE,
-                                 birth_date=dt.date(2009, 3, 14), snils="112-233-445 95")
-    college.student = Student.objects.create(person=student_person, personal_file_no="123/25",
-                                             enrolment_order_no="45-к",
-                                             enrolment_order_date=dt.date(2025, 8, 25))
-    college.users["student"] = make_user(org, f"{prefix}student", Role.STUDENT, person=student_person)
-    Membership.objects.create(group=college.group, student=college.student,
-                              date_from=dt.date(2025, 9, 1), basis="Приказ 45-к")
-    SubgroupMembership.objects.create(subgroup=college.subgroup, student=college.student,
-                                      date_from=dt.date(2026, 9, 1))
+    student_person = make_person(
+        org,
+        "Студентов",
+        "Иван",
+        "Петрович",
+        sex=Person.Sex.MALE,
+        birth_date=dt.date(2009, 3, 14),
+        snils="112-233-445 95",
+    )
+    college.student = Student.objects.create(
+        person=student_person,
+        personal_file_no="123/25",
+        enrolment_order_no="45-к",
+        enrolment_order_date=dt.date(2025, 8, 25),
+    )
+    college.users["student"] = make_user(
+        org, f"{prefix}student", Role.STUDENT, person=student_person
+    )
+    Membership.objects.create(
+        group=college.group,
+        student=college.student,
+        date_from=dt.date(2025, 9, 1),
+        basis="Приказ 45-к",
+    )
+    SubgroupMembership.objects.create(
+        subgroup=college.subgroup, student=college.student, date_from=dt.date(2026, 9, 1)
+    )
     college.parent = make_person(org, "Студентова", "Мария", "Ивановна", sex=Person.Sex.FEMALE)
-    Guardianship.objects.create(student=college.student, guardian=college.parent,
-                                kind=Guardianship.Kind.MOTHER)
+    Guardianship.objects.create(
+        student=college.student, guardian=college.parent, kind=Guardianship.Kind.MOTHER
+    )
     college.users["parent"] = make_user(org, f"{prefix}parent", Role.PARENT, person=college.parent)
     other_person = make_person(org, "Ёлкин", "Семён", "Ильич", sex=Person.Sex.MALE)
     college.other_student = Student.objects.create(person=other_person)
-    Membership.objects.create(group=college.other_group, student=college.other_student,
-                              date_from=dt.date(2025, 9, 1))
-    college.users["other_student"] = make_user(org, f"{prefix}other_student", Role.STUDENT,
-                                               person=other_person)
+    Membership.objects.create(
+        group=college.other_group, student=college.other_student, date_from=dt.date(2025, 9, 1)
+    )
+    college.users["other_student"] = make_user(
+        org, f"{prefix}other_student", Role.STUDENT, person=other_person
+    )
     college.workload = Workload.objects.create(
-        academic_year=college.year, teacher=college.employees["teacher"], group=college.group,
-        item=college.mdk, hours_first=80,
+        academic_year=college.year,
+        teacher=college.employees["teacher"],
+        group=college.group,
+        item=college.mdk,
+        hours_first=80,
     )
     college.other_workload = Workload.objects.create(
-        academic_year=college.year, teacher=college.employees["other_teacher"],
-        group=college.other_group, item=college.discipline, hours_first=56,
+        academic_year=college.year,
+        teacher=college.employees["other_teacher"],
+        group=college.other_group,
+        item=college.discipline,
+        hours_first=56,
     )
 
 

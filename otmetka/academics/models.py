@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Self, TypeVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -235,7 +236,9 @@ class Group(models.Model):
         ordering = ["course", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name"], condition=Q(is_active=True), name="group_name_unique"
+                fields=["organization", "name"],
+                condition=Q(is_active=True),
+                name="group_name_unique",
             )
         ]
 
@@ -247,22 +250,35 @@ class Group(models.Model):
         return (self.course - 1) * 2 + half
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def on_day(self, day: dt.date) -> MembershipQuerySet:
+_Dated = TypeVar("_Dated", bound=models.Model)
+
+
+class DatedQuerySet(models.QuerySet[_Dated]):
+    """Filters for rows valid from date_from to date_to inclusive (date_to null = open)."""
+
+    def on_day(self, day: dt.date) -> Self:
         return self.filter(date_from__lte=day).filter(Q(date_to__isnull=True) | Q(date_to__gte=day))
 
-    def overlapping(self, date_from: dt.date, date_to: dt.date | None) -> MembershipQuerySet:
+    def overlapping(self, date_from: dt.date, date_to: dt.date | None) -> Self:
         query = self.filter(Q(date_to__isnull=True) | Q(date_to__gte=date_from))
         if date_to is not None:
             query = query.filter(date_from__lte=date_to)
         return query
 
-    def between(self, date_from: dt.date, date_to: dt.date) -> MembershipQuerySet:
+    def between(self, date_from: dt.date, date_to: dt.date) -> Self:
         return self.overlapping(date_from, date_to)
 
 
+class MembershipQuerySet(DatedQuerySet["Membership"]):
+    pass
+
+
+class SubgroupMembershipQuerySet(DatedQuerySet["SubgroupMembership"]):
+    pass
+
+
 class Membership(models.Model):
-    """Состав группы: a student is in a group from date_from to date_to inclusive (open when null)."""
+    """Состав группы: a student is in a group from date_from to date_to inclusive (null: open)."""
 
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships")
     student = models.ForeignKey(
@@ -293,7 +309,7 @@ class Membership(models.Model):
 class Subgroup(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="subgroups")
     name = models.CharField(_("название"), max_length=60, help_text=_("Например: 1 подгруппа"))
-    students = models.ManyToManyField(
+    students: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "people.Student", through="SubgroupMembership", related_name="subgroups"
     )
 
@@ -317,7 +333,7 @@ class SubgroupMembership(models.Model):
     date_from = models.DateField(_("с"))
     date_to = models.DateField(_("по"), null=True, blank=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = SubgroupMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("состав подгруппы")

@@ -18,11 +18,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for item in MENU:
             if role.has_any(*item.rights):
                 url = reverse(item.url_name)
-                items.append({"label": item.label, "url": url,
-                              "current": request.path.startswith(url)})
+                items.append(
+                    {"label": item.label, "url": url, "current": request.path.startswith(url)}
+                )
         return items
 
-    def assignments() -> list[Any]:
-        return list(role.user.role_assignments.select_related("organization").order_by("id"))
-
-    return {"active_role": role, "menu": menu, "role_assignments": assignments}
+    return {"active_role": role, "menu": menu, "role_assignments": role.all_assignments}

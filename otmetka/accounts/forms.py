@@ -8,14 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.accounts.rights import RIGHTS
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
+from otmetka.org.models import Department
 
 
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Логин"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True,
-                                      "autocapitalize": "none", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "username",
+                "autofocus": True,
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     password = forms.CharField(
         label=_("Пароль"),
@@ -73,7 +80,9 @@ class UserCreateForm(forms.Form):
 
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Роль"), choices=Role.choices)
-    department = forms.ModelChoiceField(label=_("Отделение"), queryset=None, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Отделение"), queryset=Department.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +100,8 @@ class RightsForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label=_("Действие"), choices=[("", _("все"))] + list(AuditEvent.Action.choices),
+        label=_("Действие"),
+        choices=[("", _("все"))] + list(AuditEvent.Action.choices),
         required=False,
     )
     actor = forms.CharField(label=_("Кто (логин или фамилия)"), required=False, max_length=100)

@@ -20,19 +20,23 @@ _TOUCH_EVERY_SECONDS = 300
 
 
 def load_active_role(request: HttpRequest, user: User) -> ActiveRole | None:
-    """The role chosen in this session, else the user's first; None when they hold none."""
-    assignments = RoleAssignment.objects.filter(user=user).select_related("organization")
+    """The role chosen in this session, else the user's first; None when they hold none.
+
+    One query loads all of the user's roles: the header's role switch needs them anyway.
+    """
+    assignments = list(
+        RoleAssignment.objects.filter(user=user).select_related("organization").order_by("id")
+    )
+    if not assignments:
+        return None
     wanted = request.session.get(ROLE_SESSION_KEY)
-    assignment = None
-    if wanted is not None:
-        assignment = assignments.filter(pk=wanted).first()
+    assignment = next((a for a in assignments if a.pk == wanted), None)
     if assignment is None:
-        assignment = assignments.order_by("id").first()
-        if assignment is None:
-            return None
+        assignment = assignments[0]
         request.session[ROLE_SESSION_KEY] = assignment.pk
-    assignment.user = user
-    role = ActiveRole(assignment)
+    for item in assignments:
+        item.user = user
+    role = ActiveRole(assignment, all_assignments=assignments)
     user._active_role = role  # type: ignore[attr-defined]
     return role
 

@@ -1,4 +1,4 @@
-"""Accounts: users with login names, their roles in organizations, rights overrides, login failures."""
+"""Accounts: logins, their roles in organizations, rights overrides, login failures."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(_("пароль изменён"), null=True, blank=True)
     date_joined = models.DateTimeField(_("создана"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

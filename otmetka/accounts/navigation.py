@@ -42,7 +42,9 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Нагрузка"), "academics:workload_list", ("workload.view_all",)),
     MenuItem(_("Программы и планы"), "academics:program_list", ("programs.edit",)),
     MenuItem(_("Сотрудники"), "people:staff_list", ("staff.view",)),
-    MenuItem(_("Пользователи"), "accounts:user_list", ("users.staff", "users.students", "users.parents")),
+    MenuItem(
+        _("Пользователи"), "accounts:user_list", ("users.staff", "users.students", "users.parents")
+    ),
     MenuItem(_("Права ролей"), "accounts:rights", ("rights.edit",)),
     MenuItem(_("Журнал аудита"), "accounts:audit_log", ("audit.view",)),
     MenuItem(_("Мои данные"), "accounts:profile", ("diary.view_own",)),

@@ -7,8 +7,8 @@ from functools import cached_property, wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from otmetka.accounts.models import RoleAssignment, RoleRightOverride, User
@@ -16,7 +16,6 @@ from otmetka.accounts.rights import DEFAULT_RIGHTS
 from otmetka.accounts.roles import Role
 from otmetka.lib.dates import local_today
 from otmetka.people.models import Person, Student
-
 
 
 def effective_rights(organization_id: int, role: str) -> frozenset[str]:
@@ -34,8 +33,11 @@ def effective_rights(organization_id: int, role: str) -> frozenset[str]:
 class ActiveRole:
     """The acting user in one of their roles; every scoped query starts from here."""
 
-    def __init__(self, assignment: RoleAssignment) -> None:
+    def __init__(
+        self, assignment: RoleAssignment, all_assignments: list[RoleAssignment] | None = None
+    ) -> None:
         self.assignment = assignment
+        self.all_assignments = all_assignments if all_assignments is not None else [assignment]
         self.user: User = assignment.user
         self.role: str = assignment.role
         self.organization_id: int = assignment.organization_id
@@ -67,6 +69,9 @@ class ActiveRole:
 
     @cached_property
     def person(self) -> Person | None:
+        # The auth backend loads the person with the user; fall back to a query otherwise.
+        if "person" in self.user._state.fields_cache:
+            return getattr(self.user, "person", None)
         return Person.objects.filter(user_id=self.user.pk).select_related("employee").first()
 
     @property
@@ -123,7 +128,9 @@ def users_visible_to(actor: ActiveRole) -> QuerySet[User]:
     if actor.has("users.parents"):
         allowed |= Q(role_assignments__role=Role.PARENT)
     if actor.has("users.staff"):
-        allowed |= Q(role_assignments__role__in=[r for r in Role if r not in (Role.STUDENT, Role.PARENT)])
+        allowed |= Q(
+            role_assignments__role__in=[r for r in Role if r not in (Role.STUDENT, Role.PARENT)]
+        )
         allowed |= Q(role_assignments__isnull=True)
     return users.filter(allowed).distinct()
 

@@ -87,51 +87,92 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
     Role.DIRECTOR: frozenset(
         _STAFF_BASE
         | {
-            "staff.view", "students.view_all", "groups.view_all", "workload.view_all",
-            "journal.view_all", "movement.view", "reports.all", "audit.view",
+            "staff.view",
+            "students.view_all",
+            "groups.view_all",
+            "workload.view_all",
+            "journal.view_all",
+            "movement.view",
+            "reports.all",
+            "audit.view",
         }
     ),
     Role.ADMIN: frozenset(
         _STAFF_BASE
         | {
-            "org.edit", "users.staff", "users.students", "users.parents",
-            "credentials.issue_all", "rights.edit", "audit.view", "staff.view",
-            "students.view_all", "groups.view_all", "workload.view_all", "journal.view_all",
+            "org.edit",
+            "users.staff",
+            "users.students",
+            "users.parents",
+            "credentials.issue_all",
+            "rights.edit",
+            "audit.view",
+            "staff.view",
+            "students.view_all",
+            "groups.view_all",
+            "workload.view_all",
+            "journal.view_all",
             "journal.unlock",
         }
     ),
     Role.DEPUTY: frozenset(
         _STAFF_BASE
         | {
-            "org.edit", "staff.view", "students.view_all", "programs.edit", "groups.view_all",
-            "subgroups.edit_all", "workload.view_all", "workload.edit", "journal.view_all",
-            "journal.unlock", "movement.view", "timetable.edit", "reports.all",
+            "org.edit",
+            "staff.view",
+            "students.view_all",
+            "programs.edit",
+            "groups.view_all",
+            "subgroups.edit_all",
+            "workload.view_all",
+            "workload.edit",
+            "journal.view_all",
+            "journal.unlock",
+            "movement.view",
+            "timetable.edit",
+            "reports.all",
         }
     ),
     Role.HR: frozenset(_STAFF_BASE | {"staff.view", "staff.edit"}),
     Role.CURATOR: frozenset(
         _STAFF_BASE
         | {
-            "credentials.issue_own_group", "students.view_own_group",
-            "students.edit_contacts_own_group", "groups.view_own", "subgroups.edit_own",
-            "journal.view_own_group", "journal.attendance_reasons", "reports.own_group",
+            "credentials.issue_own_group",
+            "students.view_own_group",
+            "students.edit_contacts_own_group",
+            "groups.view_own",
+            "subgroups.edit_own",
+            "journal.view_own_group",
+            "journal.attendance_reasons",
+            "reports.own_group",
         }
     ),
     Role.TEACHER: frozenset(
-        _STAFF_BASE
-        | {"workload.view_own", "journal.view_own", "journal.edit_own", "reports.own"}
+        _STAFF_BASE | {"workload.view_own", "journal.view_own", "journal.edit_own", "reports.own"}
     ),
     Role.DISPATCHER: frozenset(
         _STAFF_BASE
-        | {"staff.view", "groups.view_all", "subgroups.edit_all", "workload.view_all",
-           "timetable.edit"}
+        | {
+            "staff.view",
+            "groups.view_all",
+            "subgroups.edit_all",
+            "workload.view_all",
+            "timetable.edit",
+        }
     ),
     Role.DEPT_HEAD: frozenset(
         _STAFF_BASE
         | {
-            "students.view_all", "students.edit_all", "guardians.link", "groups.view_all",
-            "groups.edit", "subgroups.edit_all", "journal.view_all", "movement.view",
-            "movement.edit", "reports.all",
+            "students.view_all",
+            "students.edit_all",
+            "guardians.link",
+            "groups.view_all",
+            "groups.edit",
+            "subgroups.edit_all",
+            "journal.view_all",
+            "movement.view",
+            "movement.edit",
+            "reports.all",
         }
     ),
     Role.SECRETARY: frozenset(

@@ -93,8 +93,10 @@ def _require_users_right(actor: ActiveRole, roles: Iterable[str]) -> None:
         else:
             needed = "users.staff"
         if not actor.has(needed):
-            raise NotAllowed(_("Недостаточно прав для учётных записей с ролью «%(role)s».")
-                             % {"role": Role(role).label})
+            raise NotAllowed(
+                _("Недостаточно прав для учётных записей с ролью «%(role)s».")
+                % {"role": Role(role).label}
+            )
     if not actor.has_any("users.staff", "users.students", "users.parents"):
         raise NotAllowed(_("Недостаточно прав для управления учётными записями."))
 
@@ -179,7 +181,9 @@ def credentials_issue(*, actor: ActiveRole, user: User) -> str:
     password = one_time_password()
     _set_one_time_password(user, password, actor)
     user.is_active = True
-    user.save(update_fields=["password", "must_change_password", "password_expires_at", "is_active"])
+    user.save(
+        update_fields=["password", "must_change_password", "password_expires_at", "is_active"]
+    )
     audit_record(
         actor=actor.user,
         action=AuditEvent.Action.CREDENTIALS_ISSUE,
@@ -206,8 +210,12 @@ def password_change(*, user: User, new_password: str, address: str | None = None
     user.password_expires_at = None
     user.password_changed_at = timezone.now()
     user.save(
-        update_fields=["password", "must_change_password", "password_expires_at",
-                       "password_changed_at"]
+        update_fields=[
+            "password",
+            "must_change_password",
+            "password_expires_at",
+            "password_changed_at",
+        ]
     )
     audit_record(
         actor=user,
@@ -228,7 +236,9 @@ def rights_set(*, actor: ActiveRole, role: str, rights: Iterable[str]) -> dict[s
     wanted = set(rights)
     unknown = wanted - set(RIGHTS_BY_CODE)
     if unknown:
-        raise DomainError(_("Неизвестные права: %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
+        raise DomainError(
+            _("Неизвестные права: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+        )
     if role == Role.ADMIN and "rights.edit" not in wanted and actor.role == Role.ADMIN:
         raise DomainError(_("Нельзя отнять у администратора право настраивать роли."))
     before = effective_rights(actor.organization_id, role)

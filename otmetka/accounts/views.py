@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,7 +50,7 @@ from otmetka.accounts.services import (
 )
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
-from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.errors import DomainError
 from otmetka.lib.views import form_error, paginate, query_without_page, search_text
 from otmetka.org.models import Department, Organization
 from otmetka.people.models import Person
@@ -104,30 +104,44 @@ def login_view(request: HttpRequest) -> HttpResponse:
             elif isinstance(user, User) and user.one_time_password_expired():
                 form.add_error(
                     None,
-                    _("Срок действия временного пароля истёк. Получите новый у того, кто выдал "
-                      "реквизиты: обучающиеся и родители — у куратора группы, сотрудники — у "
-                      "администратора АИС."),
+                    _(
+                        "Срок действия временного пароля истёк. Получите новый у того, кто выдал "
+                        "реквизиты: обучающиеся и родители — у куратора группы, сотрудники — у "
+                        "администратора АИС."
+                    ),
                 )
             else:
-                return _sign_in(request, user, remember=form.cleaned_data["remember"],
-                                address=address)
+                return _sign_in(
+                    request, user, remember=form.cleaned_data["remember"], address=address
+                )
     organizations = Organization.objects.exclude(credentials_contact="")
-    return render(request, "accounts/login.html", {
-        "form": form,
-        "next": request.GET.get("next", ""),
-        "remember_enabled": settings.SESSION_REMEMBER_ME_ENABLED,
-        "organizations": organizations,
-    })
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "remember_enabled": settings.SESSION_REMEMBER_ME_ENABLED,
+            "organizations": organizations,
+        },
+    )
 
 
-def _sign_in(request: HttpRequest, user: User, *, remember: bool, address: str | None) -> HttpResponse:
+def _sign_in(
+    request: HttpRequest, user: User, *, remember: bool, address: str | None
+) -> HttpResponse:
     login(request, user)
     if remember and settings.SESSION_REMEMBER_ME_ENABLED:
         request.session.set_expiry(settings.SESSION_REMEMBER_ME_SECONDS)
     else:
         request.session.set_expiry(settings.SESSION_COOKIE_AGE)
-    audit_record(actor=user, action=AuditEvent.Action.LOGIN, organization_id=user.organization_id,
-                 obj=user, address=address)
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        organization_id=user.organization_id,
+        obj=user,
+        address=address,
+    )
     response = redirect(_safe_next(request))
     response.set_cookie(
         throttle.TRUSTED_DEVICE_COOKIE,
@@ -144,9 +158,13 @@ def _sign_in(request: HttpRequest, user: User, *, remember: bool, address: str |
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         assert isinstance(request.user, User)
-        audit_record(actor=request.user, action=AuditEvent.Action.LOGOUT,
-                     organization_id=request.user.organization_id, obj=request.user,
-                     address=throttle.client_address(request))
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.LOGOUT,
+            organization_id=request.user.organization_id,
+            obj=request.user,
+            address=throttle.client_address(request),
+        )
     logout(request)
     return redirect("accounts:login")
 
@@ -167,15 +185,22 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            password_change(user=user, new_password=form.cleaned_data["new_password1"],
-                            address=throttle.client_address(request))
+            password_change(
+                user=user,
+                new_password=form.cleaned_data["new_password1"],
+                address=throttle.client_address(request),
+            )
         except DomainError as error:
             form_error(form, error)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Пароль изменён."))
             return redirect("accounts:home")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": user.must_change_password},
+    )
 
 
 @signed_in
@@ -187,7 +212,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @signed_in
 def role_switch(request: HttpRequest) -> HttpResponse:
-    assignment = get_object_or_404(RoleAssignment, pk=request.POST.get("assignment"), user=request.user)
+    assignment = get_object_or_404(
+        RoleAssignment, pk=request.POST.get("assignment"), user=request.user
+    )
     request.session[ROLE_SESSION_KEY] = assignment.pk
     return redirect(START_PAGES[assignment.role])
 
@@ -198,7 +225,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     children = []
     if role.person is not None and role.role == Role.PARENT:
         children = list(
-            role.person.wards.select_related("student__person").order_by("student__person__sort_key")
+            role.person.wards.select_related("student__person").order_by(
+                "student__person__sort_key"
+            )
         )
     return render(request, "accounts/profile.html", {"person": role.person, "children": children})
 
@@ -212,15 +241,24 @@ def user_list(request: HttpRequest) -> HttpResponse:
     users = users_visible_to(role).select_related("person").prefetch_related("role_assignments")
     text = search_text(request)
     if text:
-        users = users.filter(Q(username__startswith=text.lower()) | Q(person__in=Person.objects.search(text)))
+        users = users.filter(
+            Q(username__startswith=text.lower()) | Q(person__in=Person.objects.search(text))
+        )
     wanted_role = request.GET.get("role", "")
     if wanted_role in Role.values:
         users = users.filter(role_assignments__role=wanted_role)
     page = paginate(request, users.order_by("person__sort_key", "username"))
-    return render(request, "accounts/user_list.html", {
-        "page": page, "q": text, "roles": Role.choices, "wanted_role": wanted_role,
-        "query": query_without_page(request),
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": page,
+            "q": text,
+            "roles": Role.choices,
+            "wanted_role": wanted_role,
+            "query": query_without_page(request),
+        },
+    )
 
 
 @right_required("users.staff", "users.students", "users.parents")
@@ -233,18 +271,25 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         person = get_object_or_404(Person, pk=person_id, organization_id=role.organization_id)
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = user_create(actor=role, username=form.cleaned_data["username"],
-                                         roles=form.cleaned_data["roles"],
-                                         person_id=person.pk if person else None)
+            user, password = user_create(
+                actor=role,
+                username=form.cleaned_data["username"],
+                roles=form.cleaned_data["roles"],
+                person_id=person.pk if person else None,
+            )
         except DomainError as error:
             form_error(form, error)
         else:
-            return render(request, "accounts/credentials_issued.html", {"target": user, "password": password})
+            return render(
+                request, "accounts/credentials_issued.html", {"target": user, "password": password}
+            )
     return render(request, "accounts/user_create.html", {"form": form, "person": person})
 
 
 def _user_for_admin(request: HttpRequest, user_id: int) -> User:
-    return get_object_or_404(users_visible_to(role_of(request)).select_related("person"), pk=user_id)
+    return get_object_or_404(
+        users_visible_to(role_of(request)).select_related("person"), pk=user_id
+    )
 
 
 @right_required("users.staff", "users.students", "users.parents")
@@ -255,19 +300,27 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     form = RoleGrantForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
-            role_grant(actor=role, user=target, role=form.cleaned_data["role"],
-                       department_id=getattr(form.cleaned_data["department"], "pk", None))
+            role_grant(
+                actor=role,
+                user=target,
+                role=form.cleaned_data["role"],
+                department_id=getattr(form.cleaned_data["department"], "pk", None),
+            )
         except DomainError as error:
             form_error(form, error)
         else:
             messages.success(request, _("Роль назначена."))
             return redirect("accounts:user_detail", user_id=target.pk)
-    return render(request, "accounts/user_detail.html", {
-        "target": target,
-        "assignments": target.role_assignments.select_related("department"),
-        "form": form,
-        "can_issue": can_issue_credentials(role, target),
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "assignments": target.role_assignments.select_related("department"),
+            "form": form,
+            "can_issue": can_issue_credentials(role, target),
+        },
+    )
 
 
 @require_POST
@@ -300,11 +353,12 @@ def user_issue_credentials(request: HttpRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(
         User.objects.filter(organization_id=role.organization_id, is_superuser=False), pk=user_id
     )
-    try:
-        password = credentials_issue(actor=role, user=target)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from error
-    return render(request, "accounts/credentials_issued.html", {"target": target, "password": password})
+    if not can_issue_credentials(role, target):
+        raise Http404
+    password = credentials_issue(actor=role, user=target)
+    return render(
+        request, "accounts/credentials_issued.html", {"target": target, "password": password}
+    )
 
 
 @right_required("rights.edit")
@@ -333,10 +387,17 @@ def rights_edit(request: HttpRequest, role_code: str) -> HttpResponse:
     sections: dict[str, list[object]] = {}
     for right in RIGHTS:
         sections.setdefault(str(right.section), []).append(right)
-    return render(request, "accounts/rights_edit.html", {
-        "form": form, "role_label": Role(role_code).label, "role_code": role_code,
-        "sections": sections, "current": current,
-    })
+    return render(
+        request,
+        "accounts/rights_edit.html",
+        {
+            "form": form,
+            "role_label": Role(role_code).label,
+            "role_code": role_code,
+            "sections": sections,
+            "current": current,
+        },
+    )
 
 
 @right_required("audit.view")
@@ -360,7 +421,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             events = events.filter(at__date__lt=data["date_to"] + dt.timedelta(days=1))
     page = paginate(request, events.order_by("-at", "-id"))
-    return render(request, "accounts/audit_log.html", {
-        "form": form, "page": page, "query": query_without_page(request),
-    })
-
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+        },
+    )

@@ -30,8 +30,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
+        assert isinstance(field, models.Field)
         if field.many_to_many:
-            result[name] = sorted(str(obj) for obj in getattr(instance, name).all()) if instance.pk else []
+            result[name] = (
+                sorted(str(obj) for obj in getattr(instance, name).all()) if instance.pk else []
+            )
         elif field.is_relation:
             related_id = getattr(instance, field.attname)
             result[name] = str(getattr(instance, name)) if related_id is not None else None
@@ -94,7 +97,9 @@ def audit_change(
     """Record a create (before is None) or an update (only when something changed)."""
     after = snapshot(instance, fields)
     if before is None:
-        changes = {name: [None, value] for name, value in after.items() if value not in (None, "", [])}
+        changes = {
+            name: [None, value] for name, value in after.items() if value not in (None, "", [])
+        }
         action = AuditEvent.Action.CREATE
     else:
         changes = diff(before, after)
@@ -125,6 +130,8 @@ def audit_delete(
         action=AuditEvent.Action.DELETE,
         organization_id=organization_id,
         obj=instance,
-        changes={name: [value, None] for name, value in before.items() if value not in (None, "", [])},
+        changes={
+            name: [value, None] for name, value in before.items() if value not in (None, "", [])
+        },
         reason=reason,
     )

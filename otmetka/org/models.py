@@ -1,4 +1,4 @@
-"""The college itself: organizations (tenants), academic years and periods, departments, rooms, bells."""
+"""The college itself: organizations (tenants), years and periods, departments, rooms, bells."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ class Period(models.Model):
         SEMESTER = "semester", _("семестр")
         HOLIDAYS = "holidays", _("каникулы")
 
-    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="periods")
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.CASCADE, related_name="periods"
+    )
     kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
     number = models.PositiveSmallIntegerField(
         _("номер"), default=1, help_text=_("Для семестра: 1 — осенний, 2 — весенний")

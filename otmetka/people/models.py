@@ -1,4 +1,4 @@
-"""People of a college: persons, students with their personal cards, guardians, employees, consents."""
+"""People of a college: persons, students with personal cards, guardians, employees, consents."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)
+        parts = (self.last_name, self.first_name, self.middle_name)
+        return " ".join(part for part in parts if part)
 
     @property
     def short_name(self) -> str:
@@ -109,7 +110,9 @@ class Student(models.Model):
         _("статус"), max_length=16, choices=Status.choices, default=Status.STUDYING
     )
     personal_file_no = models.CharField(_("номер личного дела"), max_length=40, blank=True)
-    enrolment_order_no = models.CharField(_("номер приказа о зачислении"), max_length=40, blank=True)
+    enrolment_order_no = models.CharField(
+        _("номер приказа о зачислении"), max_length=40, blank=True
+    )
     enrolment_order_date = models.DateField(_("дата приказа о зачислении"), null=True, blank=True)
     citizenship = models.CharField(_("гражданство"), max_length=100, blank=True, default="РФ")
     education_base = models.CharField(

@@ -83,6 +83,17 @@ def contact_scope(actor: ActiveRole, *, full_rights: tuple[str, ...]) -> QuerySe
     return Student.objects.none()
 
 
+def get_student_for_contacts_or_404(actor: ActiveRole, student_id: int) -> Student:
+    """A student whose card the actor may edit: any visible one, or a curator's own."""
+    students = contact_scope(actor, full_rights=("students.edit_all",))
+    return get_object_or_404(students.select_related("person"), pk=student_id)
+
+
+def get_student_for_guardians_or_404(actor: ActiveRole, student_id: int) -> Student:
+    students = contact_scope(actor, full_rights=("guardians.link",))
+    return get_object_or_404(students.select_related("person"), pk=student_id)
+
+
 def persons_with_consents_visible_to(actor: ActiveRole) -> QuerySet[Person]:
     """Students and their guardians whose consents the actor may record or revoke."""
     students = contact_scope(actor, full_rights=("students.edit_all", "guardians.link"))
@@ -102,7 +113,9 @@ def get_consent_for_user_or_404(actor: ActiveRole, consent_id: int) -> Consent:
 
 
 def get_guardianship_for_user_or_404(actor: ActiveRole, guardianship_id: int) -> Guardianship:
-    guardianships = Guardianship.objects.filter(student__in=students_visible_to(actor))
+    """A guardian link the actor may remove (same scope as adding one)."""
+    students = contact_scope(actor, full_rights=("guardians.link",))
+    guardianships = Guardianship.objects.filter(student__in=students)
     return get_object_or_404(
         guardianships.select_related("student__person", "guardian"), pk=guardianship_id
     )

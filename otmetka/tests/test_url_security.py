@@ -55,17 +55,19 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     "person_id": lambda w: w.college.student.person.pk,
     "student_id": lambda w: w.college.student.pk,
     "employee_id": lambda w: w.college.employees["teacher"].pk,
-    "guardianship_id": lambda w: Guardianship.objects.filter(student=w.college.student).first().pk,
-    "consent_id": lambda w: Consent.objects.create(
-        person=w.college.student.person, signed_on=dt.date(2025, 9, 1), document="Заявление № 1"
-    ).pk,
+    "guardianship_id": lambda w: Guardianship.objects.get(student=w.college.student).pk,
+    "consent_id": lambda w: (
+        Consent.objects.create(
+            person=w.college.student.person, signed_on=dt.date(2025, 9, 1), document="Заявление № 1"
+        ).pk
+    ),
     "program_id": lambda w: w.college.program.pk,
     "curriculum_id": lambda w: w.college.curriculum.pk,
     "item_id": lambda w: w.college.mdk.pk,
-    "hours_id": lambda w: CurriculumHours.objects.filter(item=w.college.mdk).first().pk,
+    "hours_id": lambda w: CurriculumHours.objects.get(item=w.college.mdk, semester=3).pk,
     "group_id": lambda w: w.college.group.pk,
     "subgroup_id": lambda w: w.college.subgroup.pk,
-    "membership_id": lambda w: Membership.objects.filter(student=w.college.student).first().pk,
+    "membership_id": lambda w: Membership.objects.get(student=w.college.student).pk,
     "workload_id": lambda w: w.college.workload.pk,
     "user_id": lambda w: w.user("teacher").pk,
     "assignment_id": lambda w: RoleAssignment.objects.get(user=w.user("teacher")).pk,
@@ -116,21 +118,29 @@ def test_stranger_gets_404_for_objects_of_another_college(world: World, route: R
     assert required is not None, f"{route.name} is not guarded by right_required/signed_in"
     # The stranger holds a role that may use this page in *their own* college.
     candidates = [
-        (key, user) for key, user in world.stranger.users.items()
+        (key, user)
+        for key, user in world.stranger.users.items()
         for assignment in user.role_assignments.all()
-        if not required or set(required) & effective_rights(assignment.organization_id, assignment.role)
+        if not required
+        or set(required) & effective_rights(assignment.organization_id, assignment.role)
     ]
     assert candidates, f"no role of the stranger college may open {route.name}"
     for key, user in candidates:
-        role = next(a.role for a in user.role_assignments.all()
-                    if not required or set(required) & effective_rights(a.organization_id, a.role))
+        role = next(
+            a.role
+            for a in user.role_assignments.all()
+            if not required or set(required) & effective_rights(a.organization_id, a.role)
+        )
         response = _request(world.client_for(user, role=role), url)
-        assert response.status_code == 404, f"{route.name} as stranger {key}: {response.status_code}"
+        assert response.status_code == 404, (
+            f"{route.name} as stranger {key}: {response.status_code}"
+        )
 
 
 def test_every_guarded_view_declares_its_rights() -> None:
     unguarded = [
-        r.name for r in ROUTES
+        r.name
+        for r in ROUTES
         if r.name not in PUBLIC | {"accounts:logout", "accounts:password_change"}
         and getattr(r.view, "required_rights", None) is None
     ]

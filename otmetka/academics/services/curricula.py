@@ -35,6 +35,7 @@ HOURS_PARTS = (
 HOURS_FIELDS = ("item", "semester", "total", *HOURS_PARTS, "attestation_form")
 
 _SMALLINT_MAX = 32767
+_MODULE_FORMS = (AttestationForm.NONE, AttestationForm.QUALIFICATION_EXAM)
 Kind = CurriculumItem.Kind
 
 
@@ -285,31 +286,29 @@ def curriculum_copy(
     copy = Curriculum(program=curriculum.program, name=name, intake_year=intake_year,
                       semesters=curriculum.semesters, approved_on=None)
     _save_curriculum(copy)
-    items = list(curriculum.items.order_by("parent_id", "position", "index"))
-    new_ids: dict[int, CurriculumItem] = {}
-    # Modules first, so that their МДК and practices can point at the new parent.
-    for parent_level in (True, False):
-        batch = []
-        for item in items:
-            if (item.parent_id is None) != parent_level:
-                continue
-            batch.append(CurriculumItem(
+    items = list(curriculum.items.order_by("position", "index", "id"))
+    top_level = [item for item in items if item.parent_id is None]
+    parts = [item for item in items if item.parent_id is not None]
+    copies: dict[int, CurriculumItem] = {}
+    # Top-level items first, so that the МДК and practices can point at their module's copy.
+    for level in (top_level, parts):
+        created = CurriculumItem.objects.bulk_create([
+            CurriculumItem(
                 curriculum=copy,
-                parent=new_ids[item.parent_id] if item.parent_id is not None else None,
+                parent=copies[item.parent_id] if item.parent_id is not None else None,
                 kind=item.kind, index=item.index, name=item.name, position=item.position,
-            ))
-        created = CurriculumItem.objects.bulk_create(batch)
+            )
+            for item in level
+        ])
         if not all(obj.pk for obj in created):
-            # Backends without RETURNING: read the new ids back by the unique index.
+            # A backend without RETURNING: read the new ids back by the unique index.
             by_index = dict(copy.items.values_list("index", "pk"))
             for obj in created:
                 obj.pk = by_index[obj.index]
-        sources = [item for item in items if (item.parent_id is None) == parent_level]
-        for source, obj in zip(sources, created, strict=True):
-            new_ids[source.pk] = obj
+        copies.update({source.pk: obj for source, obj in zip(level, created, strict=True)})
     CurriculumHours.objects.bulk_create([
         CurriculumHours(
-            item=new_ids[hours.item_id],
+            item=copies[hours.item_id],
             semester=hours.semester,
             total=hours.total,
             **{part: getattr(hours, part) for part in HOURS_PARTS},
@@ -405,8 +404,11 @@ def _duplicate_index_message(index: str) -> str:
 
 
 def _module_row_allowed(hours: CurriculumHours) -> bool:
-    return all(getattr(hours, part) == 0 for part in HOURS_PARTS if part != "attestation_hours") \
-        and hours.attestation_form in (AttestationForm.NONE, AttestationForm.QUALIFICATION_EXAM)
+    """A ПМ's own row carries only the qualification exam; its other hours are in its parts."""
+    only_exam_hours = all(
+        getattr(hours, part) == 0 for part in HOURS_PARTS if part != "attestation_hours"
+    )
+    return only_exam_hours and hours.attestation_form in _MODULE_FORMS
 
 
 def _save_item(item: CurriculumItem) -> None:
@@ -582,6 +584,12 @@ def _check_hours(
                 _("У профессионального модуля в плане только квалификационный экзамен: "
                   "часы занятий и самостоятельной работы вносятся в его МДК и практики."),
                 field=extra[0],
+            )
+        if attestation_form not in _MODULE_FORMS:
+            raise DomainError(
+                _("Профессиональный модуль завершается квалификационным экзаменом; экзамены и "
+                  "зачёты ставятся по его МДК и практикам."),
+                field="attestation_form",
             )
     if total == 0 and not any(parts.values()) and not attestation_form:
         raise DomainError(

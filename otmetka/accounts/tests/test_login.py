@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,7 +19,7 @@ from otmetka.test import PASSWORD, World
 LOGIN = reverse("accounts:login")
 
 
-def post_login(client: Client, username: str, password: str) -> object:
+def post_login(client: Client, username: str, password: str) -> Any:
     return client.post(LOGIN, {"username": username, "password": password})
 
 
@@ -84,9 +85,14 @@ def test_unknown_login_reads_the_same_as_a_wrong_password(world: World) -> None:
 
 def test_next_parameter_stays_on_this_site(world: World) -> None:
     client = Client()
-    response = client.post(LOGIN + "?next=https://evil.example/", {
-        "username": "teacher", "password": PASSWORD, "next": "https://evil.example/",
-    })
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {
+            "username": "teacher",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
     assert response["Location"] == reverse("accounts:home")
 
 
@@ -110,7 +116,7 @@ class TestThrottle:
             post_login(client, username, "wrong")
 
     def test_ten_failures_cost_nothing_then_the_account_waits(
-        self, world: World, now: time_machine.Coordinates
+        self, world: World, now: time_machine.Traveller
     ) -> None:
         attacker = Client(REMOTE_ADDR="10.9.9.9")
         self.fail(attacker, 10)
@@ -120,7 +126,7 @@ class TestThrottle:
         # Refused attempts check no password and are not counted.
         assert LoginFailure.objects.count() == 10
 
-    def test_the_delay_doubles(self, world: World, now: time_machine.Coordinates) -> None:
+    def test_the_delay_doubles(self, world: World, now: time_machine.Traveller) -> None:
         attacker = Client(REMOTE_ADDR="10.9.9.9")
         self.fail(attacker, 12)  # the 11th and 12th were refused while waiting
         assert LoginFailure.objects.count() == 10
@@ -133,7 +139,7 @@ class TestThrottle:
         assert verdict.wait_seconds == 1
 
     def test_failures_stay_below_one_hundred_an_hour(
-        self, world: World, now: time_machine.Coordinates
+        self, world: World, now: time_machine.Traveller
     ) -> None:
         attacker = Client(REMOTE_ADDR="10.9.9.9")
         for _ in range(400):  # an attacker retrying every 10 s for more than an hour
@@ -143,7 +149,7 @@ class TestThrottle:
         assert LoginFailure.objects.filter(at__gte=hour_ago).count() < 100
         assert LoginFailure.objects.count() < 100 * 1.2
 
-    def test_nobody_can_lock_the_owner_out(self, world: World, now: time_machine.Coordinates) -> None:
+    def test_nobody_can_lock_the_owner_out(self, world: World, now: time_machine.Traveller) -> None:
         owner = Client(REMOTE_ADDR="192.0.2.10")
         assert post_login(owner, "teacher", PASSWORD).status_code == 302  # a device she used
         owner.post(reverse("accounts:logout"))
@@ -159,7 +165,7 @@ class TestThrottle:
         assert post_login(fresh, "teacher", PASSWORD).status_code == 302
 
     def test_owner_on_a_new_device_waits_at_most_the_delay(
-        self, world: World, now: time_machine.Coordinates
+        self, world: World, now: time_machine.Traveller
     ) -> None:
         attacker = Client(REMOTE_ADDR="10.9.9.9")
         self.fail(attacker, 15)
@@ -170,7 +176,7 @@ class TestThrottle:
         assert post_login(fresh, "teacher", PASSWORD).status_code == 302
 
     def test_one_address_cannot_hammer_many_accounts(
-        self, world: World, now: time_machine.Coordinates, settings: object
+        self, world: World, now: time_machine.Traveller, settings: object
     ) -> None:
         settings.LOGIN_ADDRESS_HOURLY_CAP = 20  # type: ignore[attr-defined]
         attacker = Client(REMOTE_ADDR="10.9.9.9")
@@ -189,8 +195,9 @@ class TestThrottle:
 class TestOneTimePassword:
     def issue(self, world: World) -> str:
         admin = world.client_for("admin")
-        response = admin.post(reverse("accounts:user_issue_credentials",
-                                      kwargs={"user_id": world.user("teacher").pk}))
+        response = admin.post(
+            reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("teacher").pk})
+        )
         assert response.status_code == 200
         return str(response.context["password"])
 
@@ -203,10 +210,14 @@ class TestOneTimePassword:
         assert response["Location"] == reverse("accounts:password_change")
         page = client.get(reverse("accounts:password_change")).content.decode()
         assert "Вы вошли по временному паролю" in page
-        response = client.post(reverse("accounts:password_change"), {
-            "old_password": password, "new_password1": "Зелёный-чай-2026",
-            "new_password2": "Зелёный-чай-2026",
-        })
+        response = client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": password,
+                "new_password1": "Зелёный-чай-2026",
+                "new_password2": "Зелёный-чай-2026",
+            },
+        )
         assert response.status_code == 302
         assert client.get(reverse("academics:my_workload")).status_code == 200
         teacher = User.objects.get(username="teacher")
@@ -218,14 +229,19 @@ class TestOneTimePassword:
         password = self.issue(world)
         client = Client()
         post_login(client, "teacher", password)
-        response = client.post(reverse("accounts:password_change"), {
-            "old_password": password, "new_password1": "12345678", "new_password2": "12345678",
-        })
+        response = client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": password,
+                "new_password1": "12345678",
+                "new_password2": "12345678",
+            },
+        )
         assert response.status_code == 200
         assert response.context["form"].errors["new_password1"]
         assert User.objects.get(username="teacher").must_change_password
 
-    def test_expires_after_fourteen_days(self, world: World, now: time_machine.Coordinates) -> None:
+    def test_expires_after_fourteen_days(self, world: World, now: time_machine.Traveller) -> None:
         password = self.issue(world)
         now.shift(dt.timedelta(days=14, minutes=1))
         response = post_login(Client(), "teacher", password)
@@ -239,7 +255,7 @@ class TestOneTimePassword:
         assert event.object_id == str(world.user("teacher").pk)
 
 
-def test_session_expires_when_idle(world: World, now: time_machine.Coordinates) -> None:
+def test_session_expires_when_idle(world: World, now: time_machine.Traveller) -> None:
     client = Client()
     post_login(client, "teacher", PASSWORD)
     assert client.get(reverse("academics:my_workload")).status_code == 200
@@ -278,3 +294,20 @@ def test_login_form_needs_csrf(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     response = post_login(client, "teacher", PASSWORD)
     assert response.status_code == 403
+
+
+def test_dismissed_employee_is_shut_out_after_the_dismissal_day(
+    world: World, now: time_machine.Traveller
+) -> None:
+    client = Client()
+    assert post_login(client, "teacher", PASSWORD).status_code == 302
+    employee = world.college.employees["teacher"]
+    employee.dismissal_date = dt.date(2026, 11, 16)  # today: still works to the end of the day
+    employee.save()
+    assert client.get(reverse("academics:my_workload")).status_code == 200
+    now.shift(dt.timedelta(days=1))
+    response = client.get(reverse("academics:my_workload"))
+    assert response["Location"].startswith(LOGIN)
+    assert (
+        "Неверный логин или пароль." in post_login(Client(), "teacher", PASSWORD).content.decode()
+    )

@@ -5,39 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from otmetka.accounts.models import User
-from otmetka.accounts.roles import Role
-
-DEMO_LOGINS = (
-    "director", "admin", "deputy", "hr", "curator", "teacher", "dispatcher", "head",
-    "secretary", "methodist", "student", "parent",
-)
+from otmetka.demo.logins import demo_logins_in_database, login_table
 
 
 class Command(BaseCommand):
-    help = "Lists the demo logins (password «demo») present in the database."
+    # argparse needs a real string; commands are imported once the apps are ready.
+    help = _("Печатает демонстрационные логины (пароль demo), если они есть в базе.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        users = {
-            user.username: user
-            for user in User.objects.filter(username__in=DEMO_LOGINS)
-            .select_related("person", "organization")
-            .prefetch_related("role_assignments")
-        }
-        others = User.objects.filter(username__startswith="ttit-").order_by("username")
-        if not users:
-            self.stdout.write("Демо-пользователей нет (база не из seed_demo).")
+        logins = demo_logins_in_database()
+        if not logins:
+            self.stdout.write(_("Демо-пользователей нет (база не из seed_demo)."))
             return
         self.stdout.write("")
-        self.stdout.write("Отметка: http://127.0.0.1:8000/  — демо-входы, пароль у всех: demo")
-        for login in DEMO_LOGINS:
-            user = users.get(login)
-            if user is None:
-                continue
-            roles = ", ".join(str(Role(a.role).label) for a in user.role_assignments.all())
-            self.stdout.write(f"  {login:<11} {roles:<45} {user.display_name()}")
-        if others.exists():
-            names = ", ".join(others.values_list("username", flat=True)[:6])
-            self.stdout.write(f"  другая организация (ТТИТ): {names}")
+        self.stdout.write(_("Отметка: http://127.0.0.1:8000/"))
+        for line in login_table(logins):
+            self.stdout.write(f"  {line}")
         self.stdout.write("")

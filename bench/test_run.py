@@ -1,0 +1,98 @@
+"""The benchmark harness: percentiles, the results file, and the login round trip."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from bench.harness import (
+    BENCHMARKS,
+    FIELDS,
+    Context,
+    Entry,
+    Timing,
+    entry,
+    format_table,
+    percentile,
+    read_results,
+)
+from bench.run import login, run, seed_college
+
+
+def test_percentile_is_nearest_rank() -> None:
+    samples = [float(value) for value in range(100, 0, -1)]
+    assert percentile(samples, 0.5) == 50
+    assert percentile(samples, 0.95) == 95
+    assert percentile([7.0], 0.95) == 7
+    with pytest.raises(ValueError):
+        percentile([], 0.5)
+
+
+def test_timing_entry_has_median_p95_and_rate() -> None:
+    result = Timing([10.0, 20.0, 30.0, 40.0], queries=6).as_entry("page")
+    assert list(result) == list(FIELDS)
+    assert result == {"name": "page", "queries": 6, "p50_ms": 25.0, "p95_ms": 40.0,
+                      "rps": 40.0, "seconds": None}
+
+
+def test_run_saves_fresh_entries_and_keeps_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "bench.json"
+    monkeypatch.setitem(BENCHMARKS, "fake", lambda context: entry("fake", seconds=1.5))
+    previous = {
+        "login": entry("login", queries=12, p50_ms=40.0, p95_ms=45.0, rps=24.0),
+        "seed_college": entry("seed_college", seconds=9.0),
+        "retired": entry("retired", seconds=3.0),
+    }
+    fresh = run(["fake"], Context(previous=previous), output)
+    assert fresh == [entry("fake", seconds=1.5)]
+    saved = json.loads(output.read_text(encoding="utf-8"))
+    # Registered benchmarks first in their order, then the unknown ones.
+    assert [item["name"] for item in saved] == ["seed_college", "login", "fake", "retired"]
+    assert all(list(item) == list(FIELDS) for item in saved)
+    assert read_results(output)["login"]["p50_ms"] == 40.0
+
+
+def test_a_build_measured_now_is_saved_even_when_not_asked_for(tmp_path: Path) -> None:
+    output = tmp_path / "bench.json"
+    run([], Context(seed_seconds=12.5), output)
+    assert read_results(output)["seed_college"]["seconds"] == 12.5
+
+
+def test_seed_college_keeps_the_last_measurement_when_the_data_is_reused() -> None:
+    last = {"seed_college": entry("seed_college", seconds=41.2)}
+    assert seed_college(Context(previous=last))["seconds"] == 41.2
+    assert seed_college(Context())["seconds"] is None
+    assert seed_college(Context(seed_seconds=3.0, previous=last))["seconds"] == 3.0
+
+
+def test_missing_or_broken_results_read_as_nothing(tmp_path: Path) -> None:
+    assert read_results(tmp_path / "absent.json") == {}
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert read_results(broken) == {}
+
+
+def test_table_shows_dashes_for_fields_that_do_not_apply() -> None:
+    rows: list[Entry] = [entry("seed_college", seconds=7.25),
+                         entry("login", queries=14, p50_ms=61.5, p95_ms=70.0, rps=16.1)]
+    lines = format_table(rows).splitlines()
+    assert lines[0].split() == ["name", "queries", "p50", "ms", "p95", "ms", "rps", "seconds"]
+    assert lines[1].split() == ["seed_college", "—", "—", "—", "—", "7.25"]
+    assert lines[2].split() == ["login", "14", "61.50", "70.00", "16.10", "—"]
+
+
+@pytest.mark.django_db
+def test_login_round_trip_on_the_demo_college() -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    result = login(Context(repeat=3, warmup=1))
+    assert result["name"] == "login"
+    assert result["queries"] is not None and result["queries"] > 0
+    assert 0 < result["p50_ms"] <= result["p95_ms"]
+    assert result["rps"] > 0
+    assert result["seconds"] is None

@@ -1,0 +1,126 @@
+"""Reads for the people pages, each in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+
+from otmetka.people.models import Consent, Employee, Guardianship, Person, Student
+from otmetka.people.permissions import contact_scope, employees_visible_to, students_visible_to
+
+if TYPE_CHECKING:
+    from otmetka.accounts.permissions import ActiveRole
+
+STAFF_STATES = ("working", "dismissed", "all")
+GUARDIAN_SEARCH_LIMIT = 20
+_NEWEST = ("-signed_on", "-id")
+
+
+def staff_list(
+    actor: ActiveRole, *, text: str = "", department_id: int | None = None, state: str = "working"
+) -> QuerySet[Employee]:
+    """The HR staff list: one query for the page of rows, one for their positions."""
+    employees = (
+        employees_visible_to(actor)
+        .select_related("person", "department")
+        .prefetch_related("positions")
+        .order_by("person__sort_key", "id")
+    )
+    if text:
+        employees = employees.filter(person__in=Person.objects.search(text))
+    if department_id is not None:
+        employees = employees.filter(department_id=department_id)
+    if state == "working":
+        employees = employees.filter(dismissal_date__isnull=True)
+    elif state == "dismissed":
+        employees = employees.filter(dismissal_date__isnull=False)
+    return employees
+
+
+@dataclass(frozen=True)
+class GuardianRow:
+    guardianship: Guardianship
+    consents: list[Consent]
+
+    @property
+    def active_consent(self) -> Consent | None:
+        return next((consent for consent in self.consents if consent.is_active), None)
+
+
+@dataclass(frozen=True)
+class StudentCard:
+    """Everything the personal card page shows (Положение 4.9)."""
+
+    student: Student
+    memberships: list[Any]
+    guardians: list[GuardianRow]
+    consents: list[Consent]
+    current_membership: Any | None
+
+    @property
+    def active_consent(self) -> Consent | None:
+        return next((consent for consent in self.consents if consent.is_active), None)
+
+
+def student_card(student: Student, today: dt.date) -> StudentCard:
+    """The card of a student already fetched with its person: four queries."""
+    memberships = list(student.memberships.select_related("group").order_by("date_from", "id"))
+    current = next(
+        (
+            row for row in reversed(memberships)
+            if row.date_from <= today and (row.date_to is None or row.date_to >= today)
+        ),
+        None,
+    )
+    guardianships = list(
+        student.guardianships.select_related("guardian")
+        .prefetch_related(
+            Prefetch("guardian__consents", queryset=Consent.objects.order_by(*_NEWEST))
+        )
+        .order_by("guardian__sort_key", "id")
+    )
+    consents = list(Consent.objects.filter(person_id=student.person_id).order_by(*_NEWEST))
+    return StudentCard(
+        student=student,
+        memberships=memberships,
+        guardians=[
+            GuardianRow(guardianship=row, consents=list(row.guardian.consents.all()))
+            for row in guardianships
+        ],
+        consents=consents,
+        current_membership=current,
+    )
+
+
+def guardian_candidates(actor: ActiveRole, student: Student, text: str) -> list[Person]:
+    """Parents already in the base (guardians of some student) matching a surname search."""
+    if not text:
+        return []
+    linked = student.guardianships.values("guardian_id")
+    persons = (
+        Person.objects.filter(organization_id=actor.organization_id, wards__isnull=False)
+        .search(text)
+        .exclude(pk__in=linked)
+        .exclude(pk=student.person_id)
+        .distinct()
+        .order_by("sort_key", "id")
+    )
+    return list(persons[:GUARDIAN_SEARCH_LIMIT])
+
+
+def return_student_for(actor: ActiveRole, person: Person, wanted_id: Any) -> Student | None:
+    """The card to go back to after a consent of `person`: their own, the one they came from,
+    or the first of their children the actor may see."""
+    visible = students_visible_to(actor)
+    if hasattr(person, "student") and visible.filter(pk=person.student.pk).exists():
+        return person.student
+    wards = visible.filter(guardianships__guardian=person).order_by("person__sort_key", "id")
+    if str(wanted_id or "").isdigit():
+        chosen = wards.filter(pk=int(wanted_id)).first()
+        if chosen is not None:
+            return chosen
+    scope = contact_scope(actor, full_rights=("students.edit_all", "guardians.link"))
+    return wards.filter(pk__in=scope.values("pk")).first() or wards.first()

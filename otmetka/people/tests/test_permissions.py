@@ -1,0 +1,97 @@
+"""Row scope of people: who sees which students and staff; predicates cost no query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from otmetka.academics.models import Membership
+from otmetka.org.models import Department
+from otmetka.people.permissions import (
+    can_create_account_for,
+    can_edit_contacts,
+    can_edit_staff,
+    can_edit_student_card,
+    can_link_guardians,
+    can_record_consents,
+    employees_visible_to,
+    persons_with_consents_visible_to,
+    students_visible_to,
+)
+from otmetka.people.tests.factories import actor, make_employee, make_student
+from otmetka.test import TODAY, World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_whole_college_for_view_all_and_nothing_of_the_stranger(world: World) -> None:
+    visible = set(students_visible_to(actor(world, "secretary")))
+    assert visible == {world.college.student, world.college.other_student}
+
+
+def test_curator_sees_students_in_own_group_today(world: World) -> None:
+    curator = actor(world, "curator", "curator")
+    left = make_student(world.org, "Ушедший", "Олег", group=world.college.group,
+                        date_to=TODAY - dt.timedelta(days=1))
+    coming = make_student(world.org, "Будущий", "Олег", group=world.college.group,
+                          date_from=TODAY + dt.timedelta(days=1))
+    last_day = make_student(world.org, "Последний", "Олег", group=world.college.group,
+                            date_to=TODAY)
+    visible = set(students_visible_to(curator))
+    assert visible == {world.college.student, last_day}
+    assert left not in visible and coming not in visible
+
+
+def test_a_student_moved_between_curated_groups_appears_once(world: World) -> None:
+    world.college.other_group.curators.add(world.college.employees["curator"])
+    student = world.college.student
+    assert student is not None
+    Membership.objects.create(group=world.college.other_group, student=student,
+                              date_from=dt.date(2026, 9, 1))
+    assert list(students_visible_to(actor(world, "curator", "curator"))).count(student) == 1
+
+
+@pytest.mark.parametrize("key", ["teacher", "hr", "methodist", "dispatcher"])
+def test_no_student_rights_no_students(world: World, key: str) -> None:
+    assert not students_visible_to(actor(world, key)).exists()
+
+
+def test_department_head_is_narrowed_to_the_department(world: World) -> None:
+    head = actor(world, "head")
+    assert students_visible_to(head).count() == 2
+    head.department_id = Department.objects.create(organization=world.org, name="Заочное").pk
+    assert not students_visible_to(head).exists()
+
+
+def test_consent_persons_of_a_curator(world: World) -> None:
+    persons = set(persons_with_consents_visible_to(actor(world, "curator", "curator")))
+    student = world.college.student
+    assert student is not None
+    assert persons == {student.person, world.college.parent}
+
+
+def test_staff_visible_to_staff_viewers_of_the_same_college(world: World) -> None:
+    make_employee(world.stranger.organization, "Чужая", "Анна")
+    assert employees_visible_to(actor(world, "hr")).count() == len(world.college.employees)
+    assert not employees_visible_to(actor(world, "teacher")).exists()
+
+
+def test_predicates_make_no_queries(
+    world: World, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    roles = {key: actor(world, key) for key in ("secretary", "hr", "admin", "teacher")}
+    curator = actor(world, "curator", "curator")
+    person = world.college.employees["teacher"].person
+    for role in [*roles.values(), curator]:
+        role.rights  # noqa: B018 -- loaded once per request by the decorator
+    with django_assert_num_queries(0):
+        assert can_edit_student_card(roles["secretary"]) and not can_edit_student_card(curator)
+        assert can_edit_contacts(curator) and not can_edit_contacts(roles["teacher"])
+        assert can_link_guardians(curator) and not can_link_guardians(roles["secretary"])
+        assert can_record_consents(roles["secretary"]) and not can_record_consents(roles["hr"])
+        assert can_edit_staff(roles["hr"]) and not can_edit_staff(roles["admin"])
+        assert not can_create_account_for(roles["admin"], person)
+        assert not can_create_account_for(roles["hr"], person)
