@@ -6,10 +6,7 @@ write the audit log; the admin would be a door around both, so it only shows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from otmetka.academics.models import (
     Curriculum,
@@ -22,21 +19,7 @@ from otmetka.academics.models import (
     SubgroupMembership,
     Workload,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
+from otmetka.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 
 class CurriculumHoursInline(ReadOnlyMixin, admin.TabularInline):

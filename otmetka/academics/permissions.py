@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-# === groups and students (groups engineer) ===
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from otmetka.academics.models import Group, Membership, Subgroup, Workload
+from otmetka.academics.models import (
+    Curriculum,
+    CurriculumHours,
+    CurriculumItem,
+    Group,
+    Membership,
+    Program,
+    Subgroup,
+    Workload,
+)
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.accounts.roles import Role
 from otmetka.people.models import Employee
@@ -105,14 +113,7 @@ def can_edit_subgroups(actor: ActiveRole, group: Group) -> bool:
     return False
 
 
-# === programs, curricula, workload (curricula engineer) ===
-# Names this section needs beyond the imports at the top of the module.
-from otmetka.academics.models import (  # noqa: E402
-    Curriculum,
-    CurriculumHours,
-    CurriculumItem,
-    Program,
-)
+# Programs, curricula and workload.
 
 
 def can_view_programs(actor: ActiveRole) -> bool:
@@ -141,13 +142,13 @@ def curricula_visible_to(actor: ActiveRole) -> QuerySet[Curriculum]:
 
 
 def get_program_for_user_or_404(actor: ActiveRole, program_id: int) -> Program:
-    return get_object_or_404(programs_visible_to(actor).select_related("department"),
-                             pk=program_id)
+    return get_object_or_404(programs_visible_to(actor).select_related("department"), pk=program_id)
 
 
 def get_curriculum_for_user_or_404(actor: ActiveRole, curriculum_id: int) -> Curriculum:
-    return get_object_or_404(curricula_visible_to(actor).select_related("program"),
-                             pk=curriculum_id)
+    return get_object_or_404(
+        curricula_visible_to(actor).select_related("program"), pk=curriculum_id
+    )
 
 
 def get_item_for_user_or_404(actor: ActiveRole, item_id: int) -> CurriculumItem:

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-# === groups and students (groups engineer) ===
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from otmetka.academics.models import (
+    AttestationForm,
+    Curriculum,
+    CurriculumHours,
+    CurriculumItem,
     Group,
     Membership,
     MembershipQuerySet,
+    Program,
     Subgroup,
     SubgroupMembership,
+    Workload,
 )
 from otmetka.lib.dates import academic_year_start
-from otmetka.org.models import AcademicYear
+from otmetka.org.models import AcademicYear, Department
 from otmetka.people.models import Employee, Person, Student
 
 
@@ -149,15 +157,11 @@ def students_without_group(
     Without a search, only those still studying (or on academic leave) are offered.
     """
     in_group = Membership.objects.on_day(on).values("student_id")
-    found = Student.objects.filter(person__organization_id=organization_id).exclude(
-        pk__in=in_group
-    )
+    found = Student.objects.filter(person__organization_id=organization_id).exclude(pk__in=in_group)
     if text:
         found = found.filter(person__in=Person.objects.search(text))
     else:
-        found = found.filter(
-            status__in=[Student.Status.STUDYING, Student.Status.ACADEMIC_LEAVE]
-        )
+        found = found.filter(status__in=[Student.Status.STUDYING, Student.Status.ACADEMIC_LEAVE])
     first = found.order_by("person__sort_key", "pk").values("pk")[:limit]
     return (
         Student.objects.filter(pk__in=first)
@@ -171,9 +175,7 @@ def groups_for_list(groups: QuerySet[Group], on: dt.date) -> QuerySet[Group]:
     without a query per row (a page is the count, the slice and one curators' prefetch)."""
     return (
         groups.select_related("program", "department")
-        .prefetch_related(
-            Prefetch("curators", queryset=Employee.objects.select_related("person"))
-        )
+        .prefetch_related(Prefetch("curators", queryset=Employee.objects.select_related("person")))
         .annotate(on_roll=Count("memberships", filter=_on_day("memberships__", on)))
         .order_by("course", "name", "pk")
     )
@@ -187,9 +189,7 @@ def students_for_list(students: QuerySet[Student], on: dt.date) -> QuerySet[Stud
         to_attr="memberships_on_day",
     )
     return (
-        students.select_related("person")
-        .prefetch_related(today)
-        .order_by("person__sort_key", "pk")
+        students.select_related("person").prefetch_related(today).order_by("person__sort_key", "pk")
     )
 
 
@@ -204,11 +204,15 @@ def curated_groups_with_rolls(
         .order_by("course", "name")
     )
     rolls = {group.pk: GroupRoll(group) for group in groups}
-    memberships = _roll_memberships().filter(
-        group__organization_id=organization_id,
-        group__is_active=True,
-        group__curators=employee_id,
-    ).on_day(on)
+    memberships = (
+        _roll_memberships()
+        .filter(
+            group__organization_id=organization_id,
+            group__is_active=True,
+            group__curators=employee_id,
+        )
+        .on_day(on)
+    )
     names = _subgroup_names(
         on,
         subgroup__group__organization_id=organization_id,
@@ -221,24 +225,8 @@ def curated_groups_with_rolls(
             roll.lines.append(RollLine(membership, tuple(names.get(key, ()))))
     return list(rolls.values())
 
-# === programs, curricula, workload, dashboard (curricula engineer) ===
-# Names this section needs beyond the imports at the top of the module.
-from typing import Any  # noqa: E402
 
-from django.db.models import F, OuterRef, Subquery, Sum  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
-from django.utils.functional import Promise  # noqa: E402
-from django.utils.translation import gettext_lazy  # noqa: E402
-
-from otmetka.academics.models import (  # noqa: E402
-    AttestationForm,
-    Curriculum,
-    CurriculumHours,
-    CurriculumItem,
-    Program,
-    Workload,
-)
-from otmetka.org.models import Department  # noqa: E402
+# Programs, curricula, workload and the overview.
 
 ATTESTATION_ABBREVIATIONS: dict[str, Promise] = {
     AttestationForm.EXAM: gettext_lazy("Э"),
@@ -348,8 +336,7 @@ def curriculum_table(curriculum: Curriculum) -> CurriculumTable:
             for part_id in parts.get(item.pk, ()):
                 cell.add(hours.get(part_id, {}).get(semester))
             cells.append(cell)
-        rows.append(CurriculumRow(item=item, depth=0 if item.parent_id is None else 1,
-                                  cells=cells))
+        rows.append(CurriculumRow(item=item, depth=0 if item.parent_id is None else 1, cells=cells))
     totals = [SemesterTotal(semester) for semester in semesters]
     grand = SemesterTotal(semester=0)
     for row in rows:
@@ -357,8 +344,14 @@ def curriculum_table(curriculum: Curriculum) -> CurriculumTable:
             for cell, total in zip(row.cells, totals, strict=True):
                 total.add(cell)
                 grand.add(cell)
-    return CurriculumTable(curriculum=curriculum, semesters=semesters, rows=rows, hours=hours,
-                           totals=totals, grand_total=grand)
+    return CurriculumTable(
+        curriculum=curriculum,
+        semesters=semesters,
+        rows=rows,
+        hours=hours,
+        totals=totals,
+        grand_total=grand,
+    )
 
 
 def program_list_rows(programs: QuerySet[Program]) -> QuerySet[Program]:
@@ -401,8 +394,14 @@ def workload_lines(lines: QuerySet[Workload]) -> QuerySet[Workload]:
     return (
         lines.select_related("academic_year", "teacher__person", "group", "item", "subgroup")
         .annotate(planned_first=_planned_classroom(1), planned_second=_planned_classroom(2))
-        .order_by("teacher__person__sort_key", "group__name", "item__position", "item__index",
-                  "subgroup__name", "id")
+        .order_by(
+            "teacher__person__sort_key",
+            "group__name",
+            "item__position",
+            "item__index",
+            "subgroup__name",
+            "id",
+        )
     )
 
 
@@ -470,8 +469,7 @@ def organization_summary(organization_id: int, on: dt.date) -> OrganizationSumma
     )
     by_department = list(
         Department.objects.filter(organization_id=organization_id)
-        .annotate(students=Count("groups__memberships__student", filter=roll_on_day,
-                                 distinct=True))
+        .annotate(students=Count("groups__memberships__student", filter=roll_on_day, distinct=True))
         .order_by("name")
         .values_list("name", "students")
     )
@@ -527,11 +525,13 @@ def group_plan_for_year(group: Group, academic_year: AcademicYear) -> list[PlanL
     """
     first, second = group.semester_of(1), group.semester_of(2)
     items = list(
-        CurriculumItem.objects.filter(curriculum_id=group.curriculum_id)
-        .order_by("position", "index", "id")
+        CurriculumItem.objects.filter(curriculum_id=group.curriculum_id).order_by(
+            "position", "index", "id"
+        )
     )
-    lines = {item.pk: PlanLine(item=item, depth=0 if item.parent_id is None else 1)
-             for item in items}
+    lines = {
+        item.pk: PlanLine(item=item, depth=0 if item.parent_id is None else 1) for item in items
+    }
     hours = CurriculumHours.objects.filter(
         item__curriculum_id=group.curriculum_id, semester__in=(first, second)
     )

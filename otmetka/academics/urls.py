@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from otmetka.academics.views import curricula as curricula_views
 from otmetka.academics.views import dashboard as dashboard_views
@@ -7,8 +7,8 @@ from otmetka.academics.views import workload as workload_views
 
 app_name = "academics"
 
-urlpatterns: list = [
-    # === groups and students (groups engineer) ===
+urlpatterns = [
+    # Groups, rosters, subgroups, students.
     path("groups/", group_views.group_list, name="group_list"),
     path("groups/new/", group_views.group_create, name="group_create"),
     path("groups/<int:group_id>/", group_views.group_detail, name="group_detail"),
@@ -26,7 +26,7 @@ urlpatterns: list = [
          name="subgroup_delete"),
     path("students/", group_views.student_list, name="student_list"),
     path("my-groups/", group_views.my_groups, name="my_groups"),
-    # === programs, curricula, workload, dashboard (curricula engineer) ===
+    # Programs, curricula, workload, the overview.
     path("programs/", curricula_views.program_list, name="program_list"),
     path("programs/new/", curricula_views.program_create_view, name="program_create"),
     path("programs/<int:program_id>/", curricula_views.program_detail, name="program_detail"),

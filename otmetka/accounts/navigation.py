@@ -46,6 +46,8 @@ MENU: tuple[MenuItem, ...] = (
         _("Пользователи"), "accounts:user_list", ("users.staff", "users.students", "users.parents")
     ),
     MenuItem(_("Права ролей"), "accounts:rights", ("rights.edit",)),
+    MenuItem(_("Организация"), "org:settings", ("org.edit",)),
+    MenuItem(_("Кабинеты и звонки"), "org:room_list", ("timetable.edit",)),
     MenuItem(_("Журнал аудита"), "accounts:audit_log", ("audit.view",)),
     MenuItem(_("Мои данные"), "accounts:profile", ("diary.view_own",)),
 )

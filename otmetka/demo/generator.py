@@ -1,12 +1,13 @@
 """The demo college generator: a deterministic plan of unsaved rows, then bulk inserts.
 
-`build_plan(size=..., seed=...)` touches no database: it lays out every row of the demo colleges
-as unsaved model instances that point at each other, from one seeded random source, so a seed
-always gives the same college. `write_plan(plan, password_hash=...)` inserts them bucket by
-bucket with `bulk_create` (parents before children: Django fills a child's foreign key from its
-parent once the parent has its id), in one transaction, without a query per row. The rows are
-the ones the services would make: names with their collation key, formatted СНИЛС, curriculum
-hours that add up, memberships that never overlap.
+`build_plan(size=..., seed=...)` touches no database: it lays out every row of the demo
+colleges as unsaved model instances that point at each other, drawn from random sources seeded
+by `seed`, so a seed always gives the same college. `write_plan(plan, password_hash=...)`
+inserts them bucket by bucket with `bulk_create` (parents before children: Django fills a
+child's foreign key from its parent once the parent has its id), in one transaction, without a
+query per row. The rows are the ones the services would make: names with
+their collation key, formatted СНИЛС, curriculum hours that add up, memberships that never
+overlap.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from faker import Faker
 
 from otmetka.academics.models import (
@@ -346,9 +347,6 @@ class Plan:
         self.buckets[bucket].append(obj)
         return obj
 
-    def count(self, bucket: str) -> int:
-        return len(self.buckets[bucket])
-
     def new_snils(self) -> str:
         while True:
             number = self.snils_random.randrange(2_000_000, 999_999_999)
@@ -410,12 +408,15 @@ class _Open:
 class _CollegeBuilder:
     """Lays out one college of a plan from its spec and a random source."""
 
-    def __init__(self, plan: Plan, spec: CollegeSpec, rng: random.Random, fake: Faker) -> None:
+    def __init__(
+        self, plan: Plan, spec: CollegeSpec, rng: random.Random, fake: Faker, today: dt.date
+    ) -> None:
+        self.today = today
         self.plan = plan
         self.spec = spec
         self.rng = rng
         self.fake = fake
-        self.current_year = DEMO_TODAY.year if DEMO_TODAY.month >= 9 else DEMO_TODAY.year - 1
+        self.current_year = today.year if today.month >= 9 else today.year - 1
         self.identities: set[tuple[str, dt.date | None]] = set()
         self.positions: dict[str, Position] = {}
         self.templates: dict[str, list[ItemTemplate]] = {}
@@ -512,7 +513,7 @@ class _CollegeBuilder:
         self.consent_number += 1
         revoked = None
         if self.rng.random() < 0.01:
-            revoked = self.day_between(signed_on + dt.timedelta(days=30), DEMO_TODAY)
+            revoked = self.day_between(signed_on + dt.timedelta(days=30), self.today)
         self.add("consents", Consent(
             person=person, signed_on=signed_on, revoked_on=revoked,
             document=f"Заявление-согласие на обработку персональных данных "
@@ -873,7 +874,7 @@ class _CollegeBuilder:
     def movement_day(self, info: _GroupInfo) -> dt.date:
         earliest = max(dt.date(info.group.intake_year, 10, 1),
                        dt.date(self.current_year - 1, 9, 15))
-        return self.day_between(earliest, DEMO_TODAY - dt.timedelta(days=7), weekday=True)
+        return self.day_between(earliest, self.today - dt.timedelta(days=7), weekday=True)
 
     def close(self, student: Student, last_day: dt.date) -> None:
         rows = self.open_rows.pop(id(student))
@@ -1069,17 +1070,19 @@ def _classroom(template: ItemTemplate, semester: int) -> int:
     return row.classroom if row is not None else 0
 
 
-def build_plan(*, size: str, seed: int = 1) -> Plan:
-    """Every row of the demo colleges of `size`, unsaved; the same seed gives the same rows."""
+def build_plan(*, size: str, seed: int = 1, today: dt.date = DEMO_TODAY) -> Plan:
+    """Every row of the demo colleges of `size` as of `today`, unsaved; the same seed and day
+    give the same rows."""
     plan = Plan(snils_random=random.Random(f"snils-{seed}"))
     for number, spec in enumerate(catalog.SIZES[size]):
         fake = Faker("ru_RU")
         fake.seed_instance(f"{seed}-{number}")
-        builder = _CollegeBuilder(plan, spec, random.Random(f"{seed}-{number}"), fake)
+        builder = _CollegeBuilder(plan, spec, random.Random(f"{seed}-{number}"), fake, today)
         builder.build()
     return plan
 
 
+@transaction.atomic
 def write_plan(plan: Plan, *, password_hash: str) -> dict[str, int]:
     """Insert the plan's rows, bucket by bucket; returns the number of rows per bucket."""
     for user in plan.buckets["users"]:

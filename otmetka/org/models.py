@@ -35,6 +35,16 @@ class Organization(models.Model):
         verbose_name = _("образовательная организация")
         verbose_name_plural = _("образовательные организации")
         ordering = ["short_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(edit_lock_days__gte=1, edit_lock_days__lte=365),
+                name="org_edit_lock_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(otp_valid_days__gte=1, otp_valid_days__lte=90),
+                name="org_otp_valid_days_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.short_name
@@ -43,6 +53,10 @@ class Organization(models.Model):
 class AcademicYearQuerySet(models.QuerySet["AcademicYear"]):
     def on_day(self, day: dt.date) -> AcademicYearQuerySet:
         return self.filter(date_from__lte=day, date_to__gte=day)
+
+    def overlapping(self, date_from: dt.date, date_to: dt.date) -> AcademicYearQuerySet:
+        """Years sharing at least one day with date_from..date_to (both inclusive)."""
+        return self.filter(date_from__lte=date_to, date_to__gte=date_from)
 
 
 class AcademicYear(models.Model):
@@ -82,6 +96,10 @@ class PeriodQuerySet(models.QuerySet["Period"]):
     def on_day(self, day: dt.date) -> PeriodQuerySet:
         return self.filter(date_from__lte=day, date_to__gte=day)
 
+    def overlapping(self, date_from: dt.date, date_to: dt.date) -> PeriodQuerySet:
+        """Periods sharing at least one day with date_from..date_to (both inclusive)."""
+        return self.filter(date_from__lte=date_to, date_to__gte=date_from)
+
 
 class Period(models.Model):
     """A semester or a holiday inside an academic year."""
@@ -111,6 +129,10 @@ class Period(models.Model):
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="period_dates"),
             models.UniqueConstraint(
                 fields=["academic_year", "kind", "number"], name="period_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="semester") | Q(number__in=[1, 2]),
+                name="period_semester_number",
             ),
         ]
 
@@ -169,7 +191,10 @@ class Room(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "building", "number"], name="room_number_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=500), name="room_capacity_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,14 @@
-"""Django admin for people: a superuser's repair tool; the product's pages use the services."""
+"""Django admin for people: read-only lookups for a superuser (see otmetka/lib/admin.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from otmetka.lib.admin import ReadOnlyAdmin, ReadOnlyMixin
 from otmetka.people.models import Consent, Employee, Guardianship, Person, Position, Student
 
 
-class GuardianshipInline(admin.TabularInline):
+class GuardianshipInline(ReadOnlyMixin, admin.TabularInline):
     model = Guardianship
     fk_name = "student"
     extra = 0
@@ -15,7 +16,7 @@ class GuardianshipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = ("full_name", "organization", "birth_date", "snils", "phone", "user")
     list_filter = ("organization",)
     search_fields = ("sort_key", "snils", "phone", "email")
@@ -24,7 +25,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(ReadOnlyAdmin):
     list_display = ("person", "status", "personal_file_no", "enrolment_order_no", "funding")
     list_filter = ("status", "funding", "person__organization")
     search_fields = ("person__sort_key", "person__snils", "personal_file_no")
@@ -34,7 +35,7 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(admin.ModelAdmin):
+class GuardianshipAdmin(ReadOnlyAdmin):
     list_display = ("guardian", "kind", "student", "receives_diary")
     list_filter = ("kind", "receives_diary")
     search_fields = ("guardian__sort_key", "student__person__sort_key")
@@ -43,14 +44,14 @@ class GuardianshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ReadOnlyAdmin):
     list_display = ("name", "organization", "is_teaching")
     list_filter = ("organization", "is_teaching")
     search_fields = ("name",)
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ReadOnlyAdmin):
     list_display = ("person", "department", "hire_date", "dismissal_date")
     list_filter = ("person__organization", "department")
     search_fields = ("person__sort_key", "person__snils", "hire_order_no")
@@ -60,7 +61,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     list_display = ("person", "document", "signed_on", "revoked_on", "recorded_by")
     list_filter = ("revoked_on",)
     search_fields = ("person__sort_key", "document")

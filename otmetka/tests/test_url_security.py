@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from otmetka.academics.models import CurriculumHours, Membership
 from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.permissions import effective_rights
+from otmetka.org.models import BellSchedule, Pair, Room
 from otmetka.people.models import Consent, Guardianship
 from otmetka.test import World
 
@@ -50,6 +51,12 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterato
 
 ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
 
+def _bells(w: World) -> BellSchedule:
+    return BellSchedule.objects.get_or_create(
+        organization=w.org, name="Основное", defaults={"is_default": True}
+    )[0]
+
+
 # Each URL keyword names an object of the first college; the stranger must get 404 for it.
 OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     "person_id": lambda w: w.college.student.person.pk,
@@ -71,6 +78,16 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     "workload_id": lambda w: w.college.workload.pk,
     "user_id": lambda w: w.user("teacher").pk,
     "assignment_id": lambda w: RoleAssignment.objects.get(user=w.user("teacher")).pk,
+    "year_id": lambda w: w.college.year.pk,
+    "period_id": lambda w: w.college.semester1.pk,
+    "department_id": lambda w: w.college.department.pk,
+    "room_id": lambda w: Room.objects.get(organization=w.org, number="214").pk,
+    "bells_id": lambda w: _bells(w).pk,
+    "pair_id": lambda w: Pair.objects.get_or_create(
+        bell_schedule=_bells(w),
+        number=1,
+        defaults={"starts_at": dt.time(8, 30), "ends_at": dt.time(10, 0)},
+    )[0].pk,
 }
 # Keywords that are not objects of an organization.
 PLAIN_KWARGS: dict[str, Callable[[World], Any]] = {"role_code": lambda w: "teacher"}

@@ -1,4 +1,17 @@
 // Small progressive enhancements; every page works without them.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector("[data-menu-toggle]");
+  var menu = document.getElementById("main-menu");
+  if (!button || !menu) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var open = menu.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
 document.addEventListener("change", function (event) {
   var target = event.target;
   if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -105,9 +106,10 @@ def test_inactive_account_cannot_sign_in(world: World) -> None:
 
 
 def test_passwords_are_hashed_with_argon2(world: World) -> None:
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
+    with override_settings(PASSWORD_HASHERS=settings.PASSWORD_HASHERS[1:]):
         user = User.objects.create_user("argon", "some-long-password")
-    assert user.password.startswith("argon2$")
+    assert user.password.startswith("argon2$argon2id$")
+    assert "m=47104,t=1,p=1" in user.password
 
 
 class TestThrottle:
@@ -311,3 +313,21 @@ def test_dismissed_employee_is_shut_out_after_the_dismissal_day(
     assert (
         "Неверный логин или пароль." in post_login(Client(), "teacher", PASSWORD).content.decode()
     )
+
+
+def test_russian_by_default_whatever_the_browser_asks(world: World) -> None:
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(LOGIN)
+    assert "Вход в «Отметку»" in response.content.decode()
+    assert response["Content-Language"] == "ru"
+
+
+def test_english_when_chosen(world: World) -> None:
+    client = Client()
+    response = client.post(reverse("i18n:set_language"), {"language": "en", "next": LOGIN})
+    assert response.status_code == 302
+    page = client.get(LOGIN).content.decode()
+    assert 'lang="en"' in page
+    assert "Вход" not in page
+    assert "Username" in page
+    client.post(reverse("i18n:set_language"), {"language": "ru", "next": LOGIN})
+    assert "Вход в «Отметку»" in client.get(LOGIN).content.decode()

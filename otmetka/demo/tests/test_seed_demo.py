@@ -37,6 +37,7 @@ PATRONYMIC_OF = {name: (male, female) for name, male, female in catalog.ADULT_MA
 
 def seed(**options: Any) -> str:
     out = io.StringIO()
+    options.setdefault("today", DEMO_TODAY)
     call_command("seed_demo", size="small", stdout=out, **options)
     return out.getvalue()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from otmetka.demo.generator import DEMO_PASSWORD, DEMO_ROLES, SIZES, build_plan, write_plan
 from otmetka.demo.logins import login_table
+from otmetka.lib.dates import local_today
 from otmetka.org.models import Organization
 
 
@@ -34,6 +36,10 @@ class Command(BaseCommand):
             help=_("Зерно генератора: одно зерно — одни и те же данные."),
         )
         parser.add_argument(
+            "--today", type=dt.date.fromisoformat, default=None,
+            help=_("День, на который строится демо (ГГГГ-ММ-ДД); по умолчанию сегодня в Томске."),
+        )
+        parser.add_argument(
             "--if-empty", action="store_true",
             help=_("Ничего не делать, если в базе уже есть организации."),
         )
@@ -43,7 +49,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, size: str, seed: int, if_empty: bool, dry_run: bool,
-               **options: Any) -> None:
+               today: dt.date | None = None, **options: Any) -> None:
         existing = list(Organization.objects.order_by("short_name")
                         .values_list("short_name", flat=True)[:5])
         if existing:
@@ -59,7 +65,7 @@ class Command(BaseCommand):
                   "заново, начните с пустой базы.") % {"names": ", ".join(existing)}
             )
         started = time.perf_counter()
-        plan = build_plan(size=size, seed=seed)
+        plan = build_plan(size=size, seed=seed, today=today or local_today("Asia/Tomsk"))
         password_hash = make_password(DEMO_PASSWORD)  # Argon2 is slow: one hash for every login
         with transaction.atomic():
             written = write_plan(plan, password_hash=password_hash)
