@@ -264,7 +264,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @right_required("users.staff", "users.students", "users.parents")
 def user_create_view(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
-    form = UserCreateForm(request.POST or None, initial={"person": request.GET.get("person")})
+    wanted_role = request.GET.get("role")
+    form = UserCreateForm(
+        request.POST or None,
+        initial={
+            "person": request.GET.get("person"),
+            "roles": [wanted_role] if wanted_role in Role.values else [],
+        },
+    )
     person = None
     person_id = request.POST.get("person") or request.GET.get("person")
     if person_id:

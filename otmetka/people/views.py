@@ -219,6 +219,7 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
         "can_link_guardians": can_link_guardians(role),
         "can_record_consents": can_record_consents(role),
         "can_mark_checked": can_mark_card_checked(role),
+        "can_create_account": role.has("users.students"),
         "today": _today(role),
     })
 

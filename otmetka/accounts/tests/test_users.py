@@ -171,3 +171,24 @@ def test_audit_events_cannot_be_changed(world: World) -> None:
         event.delete()
     with pytest.raises(RuntimeError):
         AuditEvent.objects.all().delete()
+
+
+def test_admin_creates_the_account_of_a_student_from_the_card(world: World) -> None:
+    student = world.college.other_student
+    student.person.user = None
+    student.person.save()
+    User.objects.filter(username="other_student").delete()
+    admin = world.client_for("admin")
+    card = admin.get(reverse("people:student_detail", kwargs={"student_id": student.pk}))
+    link = f"{reverse('accounts:user_create')}?person={student.person.pk}&amp;role=student"
+    assert link in card.content.decode()
+    form = admin.get(link.replace("&amp;", "&"))
+    assert form.context["form"].initial["roles"] == ["student"]
+    response = admin.post(
+        reverse("accounts:user_create"),
+        {"username": "elkin", "roles": ["student"], "person": student.person.pk},
+    )
+    assert response.status_code == 200
+    student.person.refresh_from_db()
+    assert student.person.user is not None
+    assert student.person.user.username == "elkin"
