@@ -25,7 +25,10 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(username=(username or "").strip().lower())
+        # The login checks the staff card (dismissal) right after: load it in the same query.
+        return self.select_related("person__employee", "organization").get(
+            username=(username or "").strip().lower()
+        )
 
     def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(username=username.strip().lower(), **extra)

@@ -114,7 +114,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return _sign_in(
                     request, user, remember=form.cleaned_data["remember"], address=address
                 )
-    organizations = Organization.objects.exclude(credentials_contact="")
     return render(
         request,
         "accounts/login.html",
@@ -122,7 +121,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": request.GET.get("next", ""),
             "remember_enabled": settings.SESSION_REMEMBER_ME_ENABLED,
-            "organizations": organizations,
         },
     )
 
@@ -171,7 +169,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def forgot_password(request: HttpRequest) -> HttpResponse:
     """Who issues credentials (Положение 3.10, 3.16): no self-service reset by e-mail."""
-    organizations = Organization.objects.all()
+    organizations = Organization.objects.exclude(credentials_contact="")
     return render(request, "accounts/forgot.html", {"organizations": organizations})
 
 
