@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "otmetka.people",
     "otmetka.accounts",
     "otmetka.academics",
+    "otmetka.journal",
     "otmetka.demo",
 ]
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("people/", include("otmetka.people.urls")),
     path("study/", include("otmetka.academics.urls")),
     path("college/", include("otmetka.org.urls")),
+    path("journal/", include("otmetka.journal.urls")),
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JournalConfig(AppConfig):
+    name = "otmetka.journal"
+    label = "journal"
+    verbose_name = "Электронный журнал"
