@@ -25,7 +25,9 @@ makemessages: install
 
 # Compile the catalogues (the compiled .mo files are committed, so `make run` needs no gettext).
 messages: install
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv/*' -v0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv/*' -v0; \
+	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
 
 migrate: install
 	@mkdir -p var

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,16 +32,22 @@ class Context:
     previous: dict[str, Entry] = field(default_factory=dict)
     repeat: int = 30
     warmup: int = 3
+    notes: list[str] = field(default_factory=list)  # lines printed after the table
 
 
-Benchmark = Callable[[Context], Entry]
+# A benchmark returns its entry, or None when what it measures is not there to measure (it
+# then says why in `context.notes`, and the last saved result is kept).
+Benchmark = Callable[[Context], Entry | None]
 BENCHMARKS: dict[str, Benchmark] = {}
 
 
-def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
+_Registered = TypeVar("_Registered", bound=Benchmark)
+
+
+def benchmark(name: str) -> Callable[[_Registered], _Registered]:
     """Register a benchmark under `name` (the order of registration is the order of the table)."""
 
-    def register(function: Benchmark) -> Benchmark:
+    def register(function: _Registered) -> _Registered:
         BENCHMARKS[name] = function
         return function
 

@@ -22,7 +22,9 @@ import io
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.harness import (
     BENCHMARKS,
@@ -104,11 +106,207 @@ def login(context: Context) -> Entry:
     return timing.as_entry("login")
 
 
+GRID_MISSING = "journal_grid: страница журнала ещё не подключена"
+CELL_MISSING = "mark_save: сохранение ячейки журнала ещё не подключено"
+
+
+@dataclass(frozen=True)
+class JournalChoice:
+    """The demo journal a benchmark opens: its line, semester, teacher and size."""
+
+    workload_id: int
+    period_id: int
+    teacher_user_id: int
+    label: str
+    students: int
+    lessons: int
+
+
+def journal_url(name: str, **kwargs: int) -> str | None:
+    """The URL of a journal page, or None while that page is not wired in."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(f"journal:{name}", kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def largest_journal() -> JournalChoice | None:
+    """The journal of the main demo college with the most lessons × students in its semester.
+
+    Four queries: the semester, lessons per line, the group and subgroup rosters of it.
+    """
+    from django.db.models import Count
+
+    from otmetka.academics.models import Membership, SubgroupMembership, Workload
+    from otmetka.journal.models import Lesson
+    from otmetka.lib.dates import local_today
+    from otmetka.org.models import Organization, Period
+
+    organization = Organization.objects.order_by("pk").first()
+    if organization is None:
+        return None
+    today = local_today(organization.timezone)
+    semesters = Period.objects.semesters().filter(academic_year__organization=organization,
+                                                  date_from__lte=today).order_by("-date_from")
+    period = semesters.first()
+    if period is None:
+        return None
+    lessons = dict(
+        Lesson.objects.filter(workload__group__organization=organization)
+        .between(period.date_from, period.date_to)
+        .values("workload_id").annotate(count=Count("id")).values_list("workload_id", "count")
+    )
+    if not lessons:
+        return None
+    groups = dict(
+        Membership.objects.filter(group__organization=organization)
+        .overlapping(period.date_from, min(today, period.date_to))
+        .values("group_id").annotate(count=Count("student_id", distinct=True))
+        .values_list("group_id", "count")
+    )
+    subgroups = dict(
+        SubgroupMembership.objects.filter(subgroup__group__organization=organization)
+        .overlapping(period.date_from, min(today, period.date_to))
+        .values("subgroup_id").annotate(count=Count("student_id", distinct=True))
+        .values_list("subgroup_id", "count")
+    )
+    lines = Workload.objects.filter(pk__in=lessons).select_related(
+        "group", "item", "subgroup", "teacher__person"
+    )
+
+    def students(line: Workload) -> int:
+        if line.subgroup_id is not None:
+            return subgroups.get(line.subgroup_id, 0)
+        return groups.get(line.group_id, 0)
+
+    best = max(lines, key=lambda line: (students(line) * lessons[line.pk], -line.pk))
+    user_id = best.teacher.person.user_id
+    if user_id is None:
+        return None
+    label = f"{best.group.name}, {best.item.index} {best.item.name}"
+    if best.subgroup is not None:
+        label += f", {best.subgroup.name}"
+    return JournalChoice(best.pk, period.pk, user_id, label, students(best), lessons[best.pk])
+
+
+def teacher_client(user_id: int) -> Any:
+    """A test client signed in as the user in the teacher role, as a teacher works."""
+    from django.test import Client
+
+    from otmetka.accounts.middleware import ROLE_SESSION_KEY
+    from otmetka.accounts.models import RoleAssignment, User
+    from otmetka.accounts.roles import Role
+
+    user = User.objects.get(pk=user_id)
+    client = Client()
+    client.force_login(user)
+    assignment = RoleAssignment.objects.get(user=user, role=Role.TEACHER)
+    session = client.session
+    session[ROLE_SESSION_KEY] = assignment.pk
+    session.save()
+    return client
+
+
+@benchmark("journal_grid")
+def journal_grid(context: Context) -> Entry | None:
+    """The teacher's grid page of the largest demo journal, as the teacher opens it."""
+    choice = largest_journal()
+    if choice is None:
+        context.notes.append("journal_grid: в демо-колледже нет журналов с занятиями")
+        return None
+    url = journal_url("grid", workload_id=choice.workload_id)
+    if url is None:
+        context.notes.append(GRID_MISSING)
+        return None
+    client = teacher_client(choice.teacher_user_id)
+    url = f"{url}?period={choice.period_id}"
+
+    def open_grid() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"journal grid answered {response.status_code}")
+
+    timing = measure(open_grid, repeat=context.repeat, warmup=context.warmup)
+    context.notes.append(f"journal_grid: {choice.label} — {choice.students} обучающихся × "
+                         f"{choice.lessons} занятий")
+    return timing.as_entry("journal_grid")
+
+
+def recent_cell() -> tuple[int, int, int, str] | None:
+    """(lesson, student, teacher's user, current text) of an empty cell of a recent lesson of
+    the main demo college: taught by the line's own teacher, inside the edit lock's window,
+    the student on the roll that day."""
+    from django.db.models import F
+
+    from otmetka.academics.models import Membership, SubgroupMembership
+    from otmetka.journal.locks import lock_boundary
+    from otmetka.journal.models import Attendance, Lesson, Mark
+    from otmetka.lib.dates import local_today
+    from otmetka.org.models import Organization
+
+    organization = Organization.objects.order_by("pk").first()
+    if organization is None:
+        return None
+    today = local_today(organization.timezone)
+    boundary = lock_boundary(today, organization.edit_lock_days)
+    lessons = (Lesson.objects.filter(workload__group__organization=organization,
+                                     date__gte=boundary, date__lte=today,
+                                     teacher_id=F("workload__teacher_id"),
+                                     teacher__person__user__isnull=False)
+               .select_related("workload", "teacher__person").order_by("-date", "-pk"))
+    for lesson in lessons[:20]:
+        workload = lesson.workload
+        if workload.subgroup_id is not None:
+            roll = set(SubgroupMembership.objects.filter(subgroup_id=workload.subgroup_id)
+                       .on_day(lesson.date).values_list("student_id", flat=True))
+        else:
+            roll = set(Membership.objects.filter(group_id=workload.group_id)
+                       .on_day(lesson.date).values_list("student_id", flat=True))
+        roll -= set(Mark.objects.filter(lesson=lesson).values_list("student_id", flat=True))
+        roll -= set(Attendance.objects.filter(lesson=lesson).values_list("student_id",
+                                                                         flat=True))
+        student_id = min(roll, default=None)
+        user_id = lesson.teacher.person.user_id
+        if student_id is not None and user_id is not None:
+            return lesson.pk, student_id, user_id, ""
+    return None
+
+
+@benchmark("mark_save")
+def mark_save(context: Context) -> Entry | None:
+    """POST one mark into a grid cell (5 and 4 in turn) as the page does, with its history row."""
+    cell = recent_cell()
+    if cell is None:
+        context.notes.append("mark_save: в демо-колледже нет свежего занятия с пустой ячейкой")
+        return None
+    lesson_id, student_id, user_id, current = cell
+    url = journal_url("cell_save", lesson_id=lesson_id, student_id=student_id)
+    if url is None:
+        context.notes.append(CELL_MISSING)
+        return None
+    client = teacher_client(user_id)
+    shown = {"text": current}
+
+    def save() -> None:
+        value = "4" if shown["text"] == "5" else "5"
+        response = client.post(url, {"value": value, "version": shown["text"]},
+                               headers={"HX-Request": "true"})
+        if response.status_code != 200 or b"cell-error" in response.content:
+            raise RuntimeError(f"saving a mark answered {response.status_code}: "
+                               f"{response.content[:300]!r}")
+        shown["text"] = value
+
+    timing = measure(save, repeat=context.repeat, warmup=context.warmup)
+    return timing.as_entry("mark_save")
+
+
 def run(names: list[str], context: Context, output: Path) -> list[Entry]:
     """Run the named benchmarks, save them merged with the last results; returns the fresh ones."""
     if context.seed_seconds is not None and "seed_college" not in names:
         names = ["seed_college", *names]  # a build measured now is worth keeping
-    fresh = [BENCHMARKS[name](context) for name in names]
+    fresh = [result for name in names if (result := BENCHMARKS[name](context)) is not None]
     write_results(output, merge_results(context.previous, fresh))
     return fresh
 
@@ -133,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
                       repeat=args.repeat, warmup=args.warmup)
     fresh = run(args.names or list(BENCHMARKS), context, args.output)
     sys.stdout.write(format_table(fresh) + "\n")
+    for note in context.notes:
+        sys.stdout.write(note + "\n")
     sys.stdout.write(f"saved to {args.output}\n")
     return 0
 

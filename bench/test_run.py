@@ -1,10 +1,11 @@
-"""The benchmark harness: percentiles, the results file, and the login round trip."""
+"""The benchmark harness: percentiles, the results file, the login and journal benchmarks."""
 
 from __future__ import annotations
 
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -20,7 +21,16 @@ from bench.harness import (
     percentile,
     read_results,
 )
-from bench.run import login, run, seed_college
+from bench.run import (
+    CELL_MISSING,
+    GRID_MISSING,
+    journal_grid,
+    login,
+    mark_save,
+    run,
+    seed_college,
+)
+from otmetka.journal.models import JournalHistory
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -96,3 +106,42 @@ def test_login_round_trip_on_the_demo_college() -> None:
     assert 0 < result["p50_ms"] <= result["p95_ms"]
     assert result["rps"] > 0
     assert result["seconds"] is None
+
+
+@pytest.mark.django_db
+def test_journal_benchmarks_on_the_demo_college(now: Any) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    context = Context(repeat=3, warmup=1)
+    grid = journal_grid(context)
+    assert grid is not None and grid["name"] == "journal_grid"
+    assert grid["queries"] is not None and 0 < grid["queries"] <= 15
+    assert 0 < grid["p50_ms"] <= grid["p95_ms"]
+    # The size of the journal measured is told after the table.
+    assert any(note.startswith("journal_grid: ИС-") and "занятий" in note
+               for note in context.notes)
+    saved = mark_save(context)
+    assert saved is not None and saved["name"] == "mark_save"
+    assert saved["queries"] is not None and saved["queries"] > 0
+    assert 0 < saved["p50_ms"] <= saved["p95_ms"]
+    # Every save wrote its history row, each the last value over the one before.
+    rows = list(JournalHistory.objects.filter(entity=JournalHistory.Entity.MARK)
+                .order_by("at", "id").values_list("action", "new"))
+    assert len(rows) == 1 + 1 + 3
+    assert rows[0][0] == JournalHistory.Action.CREATE
+    assert {action for action, _ in rows[1:]} == {JournalHistory.Action.UPDATE}
+    assert [new["value"] for _, new in rows] == ["5", "4", "5", "4", "5"]
+
+
+@pytest.mark.django_db
+def test_journal_benchmarks_step_aside_while_the_pages_are_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, now: Any
+) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    monkeypatch.setattr("bench.run.journal_url", lambda name, **kwargs: None)
+    last = {"journal_grid": entry("journal_grid", queries=7, p50_ms=30.0, p95_ms=40.0)}
+    context = Context(previous=last, repeat=1, warmup=0)
+    output = tmp_path / "bench.json"
+    assert run(["journal_grid", "mark_save"], context, output) == []
+    assert context.notes == [GRID_MISSING, CELL_MISSING]
+    assert GRID_MISSING == "journal_grid: страница журнала ещё не подключена"
+    assert read_results(output)["journal_grid"]["queries"] == 7  # the last result is kept

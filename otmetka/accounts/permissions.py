@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from otmetka.accounts.models import RoleAssignment, RoleRightOverride, User
 from otmetka.accounts.rights import DEFAULT_RIGHTS
@@ -88,7 +89,7 @@ def role_of(request: HttpRequest) -> ActiveRole:
     return role
 
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 
 
 def right_required(*rights: str) -> Callable[[F], F]:
@@ -96,7 +97,7 @@ def right_required(*rights: str) -> Callable[[F], F]:
 
     def decorator(view: F) -> F:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             role = role_of(request)

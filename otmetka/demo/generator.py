@@ -36,6 +36,7 @@ from otmetka.accounts.models import RoleAssignment, User
 from otmetka.accounts.roles import Role
 from otmetka.demo import catalog
 from otmetka.demo.catalog import CollegeSpec, ProgramSpec
+from otmetka.demo.journal import JOURNAL_BUCKETS, add_journals, stamp_journal_times
 from otmetka.lib.snils import snils_make
 from otmetka.org.models import (
     AcademicYear,
@@ -119,7 +120,7 @@ WRITE_ORDER: tuple[str, ...] = (
     "pairs", "positions", "programs", "curricula", "items", "sub_items", "hours", "users",
     "persons", "employees", "employee_positions", "students", "guardianships", "consents",
     "groups", "group_curators", "subgroups", "memberships", "subgroup_memberships",
-    "workloads", "role_assignments",
+    "workloads", "role_assignments", *JOURNAL_BUCKETS,
 )
 _BATCH_SIZE = 500
 
@@ -1079,6 +1080,8 @@ def build_plan(*, size: str, seed: int = 1, today: dt.date = DEMO_TODAY) -> Plan
         fake.seed_instance(f"{seed}-{number}")
         builder = _CollegeBuilder(plan, spec, random.Random(f"{seed}-{number}"), fake, today)
         builder.build()
+        # A random source of its own: the journals change nothing of the college itself.
+        add_journals(builder, random.Random(f"{seed}-{number}-journal"))
     return plan
 
 
@@ -1094,4 +1097,6 @@ def write_plan(plan: Plan, *, password_hash: str) -> dict[str, int]:
         if rows:
             type(rows[0])._default_manager.bulk_create(rows, batch_size=_BATCH_SIZE)
         written[name] = len(rows)
+    if plan.buckets["lessons"]:
+        stamp_journal_times([organization.pk for organization in plan.buckets["organizations"]])
     return written

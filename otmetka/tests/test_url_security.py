@@ -10,12 +10,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from otmetka.academics.models import CurriculumHours, Membership
 from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.permissions import effective_rights
+from otmetka.journal.models import (
+    AttestationSheet,
+    HomeworkAttachment,
+    JournalPrint,
+    JournalUnlock,
+    Lesson,
+    PlannedTopic,
+    ThematicPlan,
+    UnlockRequest,
+    WorkKind,
+)
 from otmetka.org.models import BellSchedule, Pair, Room
 from otmetka.people.models import Consent, Guardianship
 from otmetka.test import World
@@ -51,6 +64,15 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterato
 
 ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
 
+def _lesson(w: World) -> Lesson:
+    return Lesson.objects.get_or_create(
+        workload=w.college.workload,
+        date=dt.date(2026, 11, 16),
+        pair_number=1,
+        defaults={"teacher": w.college.employees["teacher"], "topic_text": "Введение"},
+    )[0]
+
+
 def _bells(w: World) -> BellSchedule:
     return BellSchedule.objects.get_or_create(
         organization=w.org, name="Основное", defaults={"is_default": True}
@@ -83,6 +105,41 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     "department_id": lambda w: w.college.department.pk,
     "room_id": lambda w: Room.objects.get(organization=w.org, number="214").pk,
     "bells_id": lambda w: _bells(w).pk,
+    "lesson_id": lambda w: _lesson(w).pk,
+    "plan_id": lambda w: ThematicPlan.objects.get_or_create(workload=w.college.workload)[0].pk,
+    "topic_id": lambda w: PlannedTopic.objects.get_or_create(
+        plan=ThematicPlan.objects.get_or_create(workload=w.college.workload)[0],
+        position=1,
+        defaults={"title": "Введение"},
+    )[0].pk,
+    "work_kind_id": lambda w: WorkKind.objects.get_or_create(
+        organization=w.org, name="Ответ на уроке", defaults={"short_name": "О"}
+    )[0].pk,
+    "sheet_id": lambda w: AttestationSheet.objects.get_or_create(
+        group=w.college.group,
+        item=w.college.mdk,
+        period=w.college.semester1,
+        defaults={"form": "diff_credit"},
+    )[0].pk,
+    "unlock_id": lambda w: JournalUnlock.objects.create(
+        workload=w.college.workload,
+        reason="Исправление ошибки",
+        valid_until=timezone.now() + dt.timedelta(days=1),
+        granted_by=w.user("deputy"),
+    ).pk,
+    "request_id": lambda w: UnlockRequest.objects.create(
+        workload=w.college.workload, requested_by=w.user("teacher"), reason="Ошибка в отметке"
+    ).pk,
+    "attachment_id": lambda w: HomeworkAttachment.objects.create(
+        lesson=_lesson(w),
+        file=ContentFile(b"%PDF-1.4 test", name="task.pdf"),
+        original_name="task.pdf",
+        size=13,
+        content_type="application/pdf",
+    ).pk,
+    "print_id": lambda w: JournalPrint.objects.create(
+        workload=w.college.workload, period=w.college.semester1, requested_by=w.user("teacher")
+    ).pk,
     "pair_id": lambda w: Pair.objects.get_or_create(
         bell_schedule=_bells(w),
         number=1,

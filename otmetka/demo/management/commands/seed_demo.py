@@ -91,6 +91,12 @@ class Command(BaseCommand):
               "групп %(groups)s, обучающихся %(students)s, сотрудников %(employees)s, строк "
               "нагрузки %(workloads)s, учётных записей %(users)s.") % summary
         ))
+        self.stdout.write(
+            _("Журналы текущего учебного года: занятий %(lessons)s, отметок %(marks)s, "
+              "записей посещаемости %(attendance)s.")
+            % {"lessons": written["lessons"], "marks": written["marks"],
+               "attendance": written["attendance"]}
+        )
         self.stdout.write("")
         for line in login_table(plan.logins):
             self.stdout.write(line)

@@ -1,0 +1,446 @@
+"""Intermediate attestation (Положение 4.6): the sheet of a group × item × semester, its marks.
+
+The form (экзамен, дифзачёт, зачёт, …) comes from the curriculum for the group's semester of
+study. Marks are proposed from the weighted average of the semester's marks in every journal of
+that group × item, set by the teacher in the last week of the semester (or while an unlock is
+active), and the closed sheet locks those journals for the semester (`locks.closed_sheet_for`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from otmetka.academics.models import AttestationForm, CurriculumHours, Membership, Workload
+from otmetka.accounts.permissions import ActiveRole
+from otmetka.audit.models import AuditEvent
+from otmetka.audit.services import audit_record
+from otmetka.journal.averages import proposed_mark, weighted_average
+from otmetka.journal.history import history_record
+from otmetka.journal.locks import active_unlock
+from otmetka.journal.models import (
+    AttestationMark,
+    AttestationSheet,
+    JournalHistory,
+    JournalUnlock,
+    Lesson,
+    Mark,
+)
+from otmetka.journal.permissions import journals_visible_to
+from otmetka.lib.dates import local_today
+from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.org.models import Period
+from otmetka.people.models import Student
+
+NO_SHOW = "н/я"
+PASSED = "зачтено"
+FAILED = "не зачтено"
+GRADED_VALUES = ("5", "4", "3", "2", NO_SHOW)
+CREDIT_VALUES = (PASSED, FAILED, NO_SHOW)
+# Days before the semester's last day when attestation marks may be set (a week in all).
+LAST_WEEK_DAYS = 6
+
+
+def allowed_values(form: str) -> tuple[str, ...]:
+    """The values an attestation mark may take in a sheet of this form."""
+    return CREDIT_VALUES if form == AttestationForm.CREDIT else GRADED_VALUES
+
+
+def attestation_window(period: Period) -> tuple[dt.date, dt.date]:
+    """The last week of the semester, both ends inclusive, in the organization's dates."""
+    return period.date_to - dt.timedelta(days=LAST_WEEK_DAYS), period.date_to
+
+
+def sheet_workloads(sheet: AttestationSheet) -> list[Workload]:
+    """The journals (workload lines) of the sheet's group × item in its academic year."""
+    return list(
+        Workload.objects.filter(
+            group_id=sheet.group_id,
+            item_id=sheet.item_id,
+            academic_year_id=sheet.period.academic_year_id,
+        ).order_by("pk")
+    )
+
+
+def sheet_roll(sheet: AttestationSheet) -> list[Student]:
+    """Students on the group's roll at the semester's end, by surname."""
+    students = (
+        Membership.objects.filter(group_id=sheet.group_id)
+        .on_day(sheet.period.date_to)
+        .select_related("student__person")
+        .order_by("student__person__sort_key", "student_id")
+    )
+    seen: dict[int, Student] = {}
+    for membership in students:
+        seen.setdefault(membership.student_id, membership.student)
+    return list(seen.values())
+
+
+def can_edit_sheet(actor: ActiveRole, sheet: AttestationSheet) -> bool:
+    """The teacher of a journal of that group × item, or `journal.edit_all` in the organization."""
+    if sheet.group.organization_id != actor.organization_id:
+        return False
+    if actor.has("journal.edit_all"):
+        return True
+    if not actor.has("journal.edit_own") or actor.employee_id is None:
+        return False
+    return any(w.teacher_id == actor.employee_id for w in sheet_workloads(sheet))
+
+
+def _check_period(workload: Workload, period: Period) -> None:
+    if period.kind != Period.Kind.SEMESTER or period.academic_year_id != workload.academic_year_id:
+        raise DomainError(
+            _("Выберите семестр учебного года %(year)s.") % {"year": workload.academic_year},
+            field="period",
+        )
+
+
+def _unlock_for(sheet: AttestationSheet) -> JournalUnlock | None:
+    for workload in sheet_workloads(sheet):
+        unlock = active_unlock(workload.pk)
+        if unlock is not None:
+            return unlock
+    return None
+
+
+def _history_workload(actor: ActiveRole, sheet: AttestationSheet) -> Workload:
+    workloads = sheet_workloads(sheet)
+    if not workloads:
+        raise DomainError(_("У группы нет нагрузки по этой дисциплине: ведомость не ведётся."))
+    own = [w for w in workloads if w.teacher_id == actor.employee_id]
+    return (own or workloads)[0]
+
+
+@transaction.atomic
+def sheet_for(*, actor: ActiveRole, workload: Workload, period: Period) -> AttestationSheet:
+    """The sheet of the workload's group × item for the semester, created on first use."""
+    if not journals_visible_to(actor).filter(pk=workload.pk).exists():
+        raise NotAllowed(_("Этот журнал вам недоступен."))
+    _check_period(workload, period)
+    existing = (
+        AttestationSheet.objects.filter(
+            group_id=workload.group_id, item_id=workload.item_id, period=period
+        )
+        .select_related("group__organization", "item", "period")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    semester = workload.group.semester_of(period.number)
+    hours = CurriculumHours.objects.filter(item_id=workload.item_id, semester=semester).first()
+    if hours is None or not hours.attestation_form:
+        raise DomainError(
+            _(
+                "По учебному плану у «%(item)s» нет промежуточной аттестации в %(semester)s "
+                "семестре: ведомость не нужна."
+            )
+            % {"item": workload.item, "semester": semester},
+            field="period",
+        )
+    try:
+        with transaction.atomic():
+            return AttestationSheet.objects.create(
+                group_id=workload.group_id,
+                item_id=workload.item_id,
+                period=period,
+                form=hours.attestation_form,
+            )
+    except IntegrityError:
+        # Someone opened the same sheet at the same moment: theirs is as good.
+        return AttestationSheet.objects.get(
+            group_id=workload.group_id, item_id=workload.item_id, period=period
+        )
+
+
+def _require_edit(actor: ActiveRole, sheet: AttestationSheet) -> None:
+    if not can_edit_sheet(actor, sheet):
+        raise NotAllowed(
+            _("Ведомость заполняет преподаватель этой дисциплины в группе %(group)s.")
+            % {"group": sheet.group}
+        )
+
+
+def _require_open(sheet: AttestationSheet) -> None:
+    if sheet.status != AttestationSheet.Status.OPEN:
+        raise DomainError(_("Ведомость закрыта: изменить её может только заместитель директора."))
+
+
+def _locked_sheet(sheet: AttestationSheet) -> AttestationSheet:
+    return AttestationSheet.objects.select_for_update().select_related(
+        "group__organization", "item", "period"
+    ).get(pk=sheet.pk)
+
+
+@transaction.atomic
+def sheet_propose(*, actor: ActiveRole, sheet: AttestationSheet) -> int:
+    """Fill `proposed` for everyone on the roll from the semester's weighted average.
+
+    Returns how many students got a proposal.
+    """
+    sheet = _locked_sheet(sheet)
+    _require_edit(actor, sheet)
+    _require_open(sheet)
+    roll = sheet_roll(sheet)
+    period = sheet.period
+    marks = (
+        Mark.objects.filter(
+            lesson__workload__group_id=sheet.group_id,
+            lesson__workload__item_id=sheet.item_id,
+            lesson__workload__academic_year_id=period.academic_year_id,
+            lesson__date__gte=period.date_from,
+            lesson__date__lte=period.date_to,
+            student_id__in=[student.pk for student in roll],
+        )
+        .exclude(lesson__status=Lesson.Status.CANCELLED)
+        .values_list("student_id", "value", "work_kind__weight")
+    )
+    by_student: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for student_id, value, weight in marks:
+        by_student[student_id].append((value, weight))
+    existing = {mark.student_id: mark for mark in AttestationMark.objects.filter(sheet=sheet)}
+    to_create: list[AttestationMark] = []
+    to_update: list[AttestationMark] = []
+    proposed_count = 0
+    for student in roll:
+        proposal = _proposal(sheet.form, weighted_average(by_student.get(student.pk, [])))
+        if proposal:
+            proposed_count += 1
+        row = existing.get(student.pk)
+        if row is None:
+            to_create.append(
+                AttestationMark(sheet=sheet, student=student, proposed=proposal, updated_by=None)
+            )
+        elif row.proposed != proposal:
+            row.proposed = proposal
+            to_update.append(row)
+    AttestationMark.objects.bulk_create(to_create)
+    AttestationMark.objects.bulk_update(to_update, ["proposed"])
+    return proposed_count
+
+
+def _proposal(form: str, average: Decimal | None) -> str:
+    if average is None:
+        return ""
+    if form == AttestationForm.CREDIT:
+        return PASSED if average >= Decimal(3) else FAILED
+    return proposed_mark(average)
+
+
+def _check_window(actor: ActiveRole, sheet: AttestationSheet) -> JournalUnlock | None:
+    """Refuse outside the semester's last week unless an unlock of one of the journals is on."""
+    date_from, date_to = attestation_window(sheet.period)
+    today = local_today(sheet.group.organization.timezone)
+    if date_from <= today <= date_to:
+        return None
+    unlock = _unlock_for(sheet)
+    if unlock is None:
+        raise DomainError(
+            _(
+                "Аттестационные отметки ставят в последнюю неделю семестра: с %(from)s по %(to)s "
+                "(или после разблокировки журнала заместителем директора)."
+            )
+            % {"from": f"{date_from:%d.%m.%Y}", "to": f"{date_to:%d.%m.%Y}"},
+            field="value",
+        )
+    return unlock
+
+
+def _set_one(
+    *,
+    actor: ActiveRole,
+    sheet: AttestationSheet,
+    roll_ids: set[int],
+    student: Student,
+    value: str,
+    expected: str | None,
+    history_workload: Workload,
+    reason: str,
+) -> AttestationMark:
+    value = (value or "").strip()
+    if student.pk not in roll_ids:
+        raise DomainError(
+            _("%(student)s не в списке группы %(group)s на конец семестра.")
+            % {"student": student.person.full_name, "group": sheet.group},
+            field="student",
+        )
+    if value and value not in allowed_values(sheet.form):
+        raise DomainError(
+            _("Недопустимая отметка «%(value)s». Возможны: %(allowed)s.")
+            % {"value": value, "allowed": ", ".join(allowed_values(sheet.form))},
+            field="value",
+        )
+    row, _created = AttestationMark.objects.select_for_update().get_or_create(
+        sheet=sheet, student=student
+    )
+    if expected is not None and row.value != expected:
+        raise DomainError(
+            _(
+                "Отметку %(student)s уже изменили: сейчас «%(current)s». Обновите страницу и "
+                "проверьте."
+            )
+            % {"student": student.person.full_name, "current": row.value or "—"},
+            field="value",
+        )
+    if row.value == value:
+        return row
+    old = row.value
+    row.value = value
+    row.version += 1
+    row.updated_by = actor.user
+    row.save(update_fields=["value", "version", "updated_by", "updated_at"])
+    if not old:
+        action = JournalHistory.Action.CREATE
+    elif not value:
+        action = JournalHistory.Action.DELETE
+    else:
+        action = JournalHistory.Action.UPDATE
+    history_record(
+        actor=actor.user,
+        organization_id=sheet.group.organization_id,
+        workload_id=history_workload.pk,
+        entity=JournalHistory.Entity.ATTESTATION,
+        action=action,
+        entity_id=row.pk,
+        student_id=student.pk,
+        old={"value": old} if old else {},
+        new={"value": value} if value else {},
+        reason=reason,
+    )
+    return row
+
+
+def _prepare(actor: ActiveRole, sheet: AttestationSheet) -> tuple[AttestationSheet, str]:
+    sheet = _locked_sheet(sheet)
+    _require_edit(actor, sheet)
+    _require_open(sheet)
+    unlock = _check_window(actor, sheet)
+    return sheet, unlock.reason if unlock is not None else ""
+
+
+@transaction.atomic
+def attestation_mark_set(
+    *,
+    actor: ActiveRole,
+    sheet: AttestationSheet,
+    student: Student,
+    value: str,
+    expected: str | None = None,
+) -> AttestationMark:
+    """Set (or clear, with "") one student's attestation mark; `expected` is the value seen."""
+    sheet, reason = _prepare(actor, sheet)
+    return _set_one(
+        actor=actor,
+        sheet=sheet,
+        roll_ids={s.pk for s in sheet_roll(sheet)},
+        student=student,
+        value=value,
+        expected=expected,
+        history_workload=_history_workload(actor, sheet),
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def attestation_marks_set(
+    *,
+    actor: ActiveRole,
+    sheet: AttestationSheet,
+    values: dict[int, tuple[str, str | None]],
+) -> int:
+    """Save the whole sheet form at once, all or nothing: {student_id: (value, expected)}.
+
+    Returns how many marks changed.
+    """
+    sheet, reason = _prepare(actor, sheet)
+    roll = {student.pk: student for student in sheet_roll(sheet)}
+    history_workload = _history_workload(actor, sheet)
+    current = dict(AttestationMark.objects.filter(sheet=sheet).values_list("student_id", "value"))
+    changed = 0
+    for student_id, (value, expected) in values.items():
+        student = roll.get(student_id)
+        if student is None:
+            raise DomainError(_("Обучающийся не в списке группы на конец семестра."))
+        if current.get(student_id, "") == (value or "").strip():
+            continue
+        _set_one(
+            actor=actor,
+            sheet=sheet,
+            roll_ids=set(roll),
+            student=student,
+            value=value,
+            expected=expected,
+            history_workload=history_workload,
+            reason=reason,
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def sheet_close(*, actor: ActiveRole, sheet: AttestationSheet) -> AttestationSheet:
+    """Close the sheet once everyone on the roll has a mark; the semester's journals lock."""
+    sheet = _locked_sheet(sheet)
+    if not (can_edit_sheet(actor, sheet) or _is_deputy(actor, sheet)):
+        raise NotAllowed(_("Закрыть ведомость может преподаватель или заместитель директора."))
+    _require_open(sheet)
+    marked = set(
+        AttestationMark.objects.filter(sheet=sheet)
+        .exclude(value="")
+        .values_list("student_id", flat=True)
+    )
+    missing = [student for student in sheet_roll(sheet) if student.pk not in marked]
+    if missing:
+        names = ", ".join(student.person.short_name for student in missing[:5])
+        if len(missing) > 5:
+            names += " …"
+        raise DomainError(
+            _("Ведомость нельзя закрыть: нет отметки у %(count)s обучающихся (%(names)s).")
+            % {"count": len(missing), "names": names}
+        )
+    sheet.status = AttestationSheet.Status.CLOSED
+    sheet.closed_at = timezone.now()
+    sheet.closed_by = actor.user
+    sheet.save(update_fields=["status", "closed_at", "closed_by"])
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.UPDATE,
+        organization_id=sheet.group.organization_id,
+        obj=sheet,
+        changes={"status": [AttestationSheet.Status.OPEN, AttestationSheet.Status.CLOSED]},
+    )
+    return sheet
+
+
+def _is_deputy(actor: ActiveRole, sheet: AttestationSheet) -> bool:
+    return actor.has("journal.unlock") and sheet.group.organization_id == actor.organization_id
+
+
+@transaction.atomic
+def sheet_reopen(*, actor: ActiveRole, sheet: AttestationSheet, reason: str) -> AttestationSheet:
+    """Reopen a closed sheet (the deputy, with a reason); the journals unlock for the semester."""
+    sheet = _locked_sheet(sheet)
+    if not _is_deputy(actor, sheet):
+        raise NotAllowed(_("Открыть закрытую ведомость может только заместитель директора."))
+    if sheet.status != AttestationSheet.Status.CLOSED:
+        raise DomainError(_("Ведомость и так открыта."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Укажите основание: почему ведомость открывается."), field="reason")
+    sheet.status = AttestationSheet.Status.OPEN
+    sheet.closed_at = None
+    sheet.closed_by = None
+    sheet.save(update_fields=["status", "closed_at", "closed_by"])
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.UPDATE,
+        organization_id=sheet.group.organization_id,
+        obj=sheet,
+        changes={"status": [AttestationSheet.Status.CLOSED, AttestationSheet.Status.OPEN]},
+        reason=reason,
+    )
+    return sheet

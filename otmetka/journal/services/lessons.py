@@ -1,0 +1,443 @@
+"""Lessons: the one dated row of a journal — creation, fields, substitutions, homework files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from otmetka.academics.models import Workload
+from otmetka.accounts.permissions import ActiveRole
+from otmetka.audit.services import audit_record
+from otmetka.journal.history import history_record
+from otmetka.journal.locks import active_unlock, lesson_lock, lock_boundary
+from otmetka.journal.models import (
+    HomeworkAttachment,
+    JournalHistory,
+    Lesson,
+    LessonType,
+    PlannedTopic,
+    Substitution,
+)
+from otmetka.journal.permissions import can_edit_journal, can_edit_lesson
+from otmetka.journal.selectors import next_unused_topic
+from otmetka.lib.dates import local_today
+from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.org.models import Period
+from otmetka.people.models import Employee
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+# extension → (content type, allowed leading bytes; None = plain text)
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "doc": ("application/msword", (_OLE,)),
+    "xls": ("application/vnd.ms-excel", (_OLE,)),
+    "ppt": ("application/vnd.ms-powerpoint", (_OLE,)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ZIP,
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ZIP,
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", _ZIP),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
+    "odp": ("application/vnd.oasis.opendocument.presentation", _ZIP),
+    "zip": ("application/zip", _ZIP),
+    "txt": ("text/plain", None),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+LESSON_FIELDS = ("topic", "topic_text", "homework", "lesson_type", "hours", "pair_number")
+
+
+def _lesson_state(lesson: Lesson) -> dict[str, Any]:
+    return {
+        "date": lesson.date.isoformat(),
+        "pair_number": lesson.pair_number,
+        "hours": lesson.hours,
+        "lesson_type": lesson.lesson_type,
+        "topic": lesson.topic_id,
+        "topic_text": lesson.topic_text,
+        "homework": lesson.homework,
+        "teacher": lesson.teacher_id,
+    }
+
+
+def _organization_id(workload: Workload) -> int:
+    return workload.group.organization_id
+
+
+def _check_scope(actor: ActiveRole, workload: Workload) -> None:
+    if _organization_id(workload) != actor.organization_id:
+        raise NotAllowed(_("Этот журнал недоступен."))
+
+
+def check_lesson_lock(workload: Workload, day: dt.date) -> str:
+    """Raise when the day is locked; return the unlock's reason when an unlock lifts the lock."""
+    state = lesson_lock(workload=workload, day=day)
+    if state.locked:
+        raise DomainError(state.reason)
+    organization = workload.group.organization
+    today = local_today(organization.timezone)
+    if day < lock_boundary(today, organization.edit_lock_days):
+        unlock = active_unlock(workload.pk)
+        return unlock.reason if unlock is not None else ""
+    return ""
+
+
+def _check_date(workload: Workload, day: dt.date) -> None:
+    today = local_today(workload.group.organization.timezone)
+    if day > today:
+        raise DomainError(_("Занятие не может быть в будущем."), field="date")
+    periods = Period.objects.filter(academic_year_id=workload.academic_year_id).on_day(day)
+    kinds = set(periods.values_list("kind", flat=True))
+    if Period.Kind.HOLIDAYS in kinds:
+        raise DomainError(_("Эта дата приходится на каникулы."), field="date")
+    if Period.Kind.SEMESTER not in kinds:
+        raise DomainError(
+            _("Дата вне семестров учебного года %(year)s.") % {"year": workload.academic_year},
+            field="date",
+        )
+
+
+def _check_topic(workload: Workload, topic: PlannedTopic | None) -> None:
+    if topic is not None and topic.plan.workload_id != workload.pk:
+        raise DomainError(_("Эта тема не из КТП этого журнала."), field="topic")
+
+
+def _check_pair(
+    workload: Workload, day: dt.date, pair_number: int | None, exclude: int | None = None
+) -> None:
+    if pair_number is None:
+        return
+    if not 1 <= pair_number <= 12:
+        raise DomainError(_("Номер пары — от 1 до 12."), field="pair_number")
+    clash = Lesson.objects.filter(workload_id=workload.pk, date=day, pair_number=pair_number)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise DomainError(
+            _("На %(date)s уже есть занятие на %(pair)s-й паре.")
+            % {"date": day.strftime("%d.%m.%Y"), "pair": pair_number},
+            field="pair_number",
+        )
+
+
+def _check_hours(hours: int) -> None:
+    if not 1 <= hours <= 12:
+        raise DomainError(_("Часов — от 1 до 12."), field="hours")
+
+
+@transaction.atomic
+def lesson_create(
+    *,
+    actor: ActiveRole,
+    workload: Workload,
+    date: dt.date,
+    pair_number: int | None = None,
+    hours: int = 2,
+    lesson_type: str | None = None,
+    topic: PlannedTopic | None = None,
+    topic_text: str = "",
+    homework: str = "",
+    teacher: Employee | None = None,
+    source: str = Lesson.Source.MANUAL,
+) -> Lesson:
+    """Add a lesson to a journal: the one way lessons come to exist (by hand or from timetable)."""
+    _check_scope(actor, workload)
+    if not (can_edit_journal(actor, workload) or actor.has("timetable.edit")):
+        raise NotAllowed(_("Добавлять занятия в этот журнал вы не можете."))
+    _check_date(workload, date)
+    reason = check_lesson_lock(workload, date)
+    _check_pair(workload, date, pair_number)
+    _check_hours(hours)
+    _check_topic(workload, topic)
+    if topic is None and not topic_text.strip() and source == Lesson.Source.MANUAL:
+        topic = next_unused_topic(workload)
+    if teacher is None:
+        teacher = workload.teacher
+    elif teacher.person.organization_id != actor.organization_id:
+        raise DomainError(_("Преподаватель не из этой организации."), field="teacher")
+    if topic is not None:
+        topic_text = topic_text.strip() or topic.title
+        lesson_type = lesson_type or topic.lesson_type
+        homework = homework.strip() or topic.homework
+    if lesson_type not in LessonType.values:
+        lesson_type = LessonType.THEORY
+    lesson = Lesson.objects.create(
+        workload=workload,
+        date=date,
+        pair_number=pair_number,
+        hours=hours,
+        lesson_type=lesson_type,
+        topic=topic,
+        topic_text=topic_text.strip()[:500],
+        homework=homework.strip(),
+        teacher=teacher,
+        source=source,
+        filled_at=timezone.now() if (topic_text.strip() or homework.strip()) else None,
+        created_by=actor.user,
+    )
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.CREATE,
+        entity_id=lesson.pk,
+        lesson_id=lesson.pk,
+        new=_lesson_state(lesson),
+        reason=reason,
+    )
+    return lesson
+
+
+@transaction.atomic
+def lesson_update(*, actor: ActiveRole, lesson: Lesson, **fields: Any) -> Lesson:
+    """Change a lesson's topic, homework, type, hours or pair; one history row for the change."""
+    unknown = set(fields) - set(LESSON_FIELDS)
+    if unknown:
+        raise TypeError(f"lesson_update: unknown fields {sorted(unknown)}")
+    workload = lesson.workload
+    _check_scope(actor, workload)
+    if not can_edit_lesson(actor, lesson):
+        raise NotAllowed(_("Изменять это занятие вы не можете."))
+    reason = check_lesson_lock(workload, lesson.date)
+    if "topic" in fields:
+        _check_topic(workload, fields["topic"])
+    if "hours" in fields:
+        _check_hours(int(fields["hours"]))
+    if "pair_number" in fields:
+        _check_pair(workload, lesson.date, fields["pair_number"], exclude=lesson.pk)
+    if "lesson_type" in fields and fields["lesson_type"] not in LessonType.values:
+        raise DomainError(_("Неизвестный вид занятия."), field="lesson_type")
+    before = _lesson_state(lesson)
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(lesson, name, value)
+    if lesson.topic is not None and not lesson.topic_text:
+        lesson.topic_text = lesson.topic.title
+    after = _lesson_state(lesson)
+    changed = {name for name in after if after[name] != before[name]}
+    if not changed:
+        return lesson
+    if lesson.filled_at is None and (lesson.topic_text or lesson.homework):
+        lesson.filled_at = timezone.now()
+    lesson.save()
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.UPDATE,
+        entity_id=lesson.pk,
+        lesson_id=lesson.pk,
+        old={name: before[name] for name in sorted(changed)},
+        new={name: after[name] for name in sorted(changed)},
+        reason=reason,
+    )
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, actor: ActiveRole, lesson: Lesson) -> None:
+    """Remove a lesson added by mistake; refused while it carries marks or attendance."""
+    workload = lesson.workload
+    _check_scope(actor, workload)
+    if not can_edit_journal(actor, workload):
+        raise NotAllowed(_("Удалять занятия этого журнала вы не можете."))
+    reason = check_lesson_lock(workload, lesson.date)
+    if lesson.marks.exists() or lesson.attendance.exists():
+        raise DomainError(
+            _("У занятия есть отметки или пропуски: сначала очистите их, потом удаляйте занятие.")
+        )
+    state = _lesson_state(lesson)
+    lesson_id = lesson.pk
+    files = [attachment.file for attachment in lesson.attachments.all()]
+    lesson.delete()
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.DELETE,
+        entity_id=lesson_id,
+        lesson_id=lesson_id,
+        old=state,
+        reason=reason,
+    )
+    for stored in files:
+        transaction.on_commit(partial(stored.storage.delete, stored.name))
+
+
+def can_set_substitution(actor: ActiveRole) -> bool:
+    return actor.has_any("timetable.edit", "journal.edit_all")
+
+
+@transaction.atomic
+def substitution_set(
+    *,
+    actor: ActiveRole,
+    lesson: Lesson,
+    absent_teacher: Employee,
+    substitute: Employee,
+    reason: str,
+) -> Substitution:
+    """Record who replaced whom; the substitute keeps this lesson's journal and its hours."""
+    workload = lesson.workload
+    _check_scope(actor, workload)
+    if not can_set_substitution(actor):
+        raise NotAllowed(_("Оформлять замещения вы не можете."))
+    for employee in (absent_teacher, substitute):
+        if employee.person.organization_id != actor.organization_id:
+            raise DomainError(_("Преподаватель не из этой организации."), field="substitute")
+    if absent_teacher.pk == substitute.pk:
+        raise DomainError(
+            _("Замещающий и отсутствующий — один и тот же человек."), field="substitute"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Укажите причину замещения."), field="reason")
+    before = _lesson_state(lesson)
+    substitution, _created = Substitution.objects.update_or_create(
+        lesson=lesson,
+        defaults={
+            "absent_teacher": absent_teacher,
+            "substitute": substitute,
+            "reason": reason[:300],
+            "created_by": actor.user,
+        },
+    )
+    lesson.teacher = substitute
+    lesson.save(update_fields=["teacher", "updated_at"])
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.UPDATE,
+        entity_id=lesson.pk,
+        lesson_id=lesson.pk,
+        old={"teacher": before["teacher"]},
+        new={"teacher": substitute.pk, "absent_teacher": absent_teacher.pk},
+        reason=reason,
+    )
+    audit_record(
+        actor=actor.user,
+        action="update",
+        organization_id=actor.organization_id,
+        obj=substitution,
+        changes={"substitute": [str(absent_teacher), str(substitute)]},
+        reason=reason,
+    )
+    return substitution
+
+
+def _sniff(head: bytes, signatures: tuple[bytes, ...] | None) -> bool:
+    if signatures is None:
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte letter cut at the end of the sample is still text.
+            if error.start < len(head) - 4:
+                try:
+                    head.decode("cp1251")
+                except UnicodeDecodeError:
+                    return False
+        return True
+    return any(head.startswith(signature) for signature in signatures)
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: ActiveRole, lesson: Lesson, uploaded_file: UploadedFile
+) -> HomeworkAttachment:
+    """Attach a homework file: at most 10 MB, of an allowed type by name and by content."""
+    workload = lesson.workload
+    _check_scope(actor, workload)
+    if not can_edit_lesson(actor, lesson):
+        raise NotAllowed(_("Изменять это занятие вы не можете."))
+    reason = check_lesson_lock(workload, lesson.date)
+    name = PurePath(uploaded_file.name or "").name.strip()
+    size = uploaded_file.size or 0
+    if size > ATTACHMENT_MAX_BYTES:
+        raise DomainError(_("Файл больше 10 МБ."), field="file")
+    if size == 0:
+        raise DomainError(_("Файл пуст."), field="file")
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    known = ATTACHMENT_TYPES.get(extension)
+    if known is None:
+        raise DomainError(
+            _("Такие файлы прикладывать нельзя. Можно: %(types)s.")
+            % {"types": ", ".join(sorted(ATTACHMENT_TYPES))},
+            field="file",
+        )
+    content_type, signatures = known
+    uploaded_file.seek(0)
+    head = uploaded_file.read(2048)
+    uploaded_file.seek(0)
+    if not _sniff(head, signatures):
+        raise DomainError(
+            _("Содержимое файла не похоже на %(ext)s.") % {"ext": extension.upper()}, field="file"
+        )
+    attachment = HomeworkAttachment(
+        lesson=lesson,
+        original_name=name[:255],
+        size=size,
+        content_type=content_type,
+        uploaded_by=actor.user,
+    )
+    attachment.file.save(name, uploaded_file, save=False)
+    attachment.save()
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.UPDATE,
+        entity_id=lesson.pk,
+        lesson_id=lesson.pk,
+        new={"attachment": attachment.original_name, "size": size},
+        reason=reason,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor: ActiveRole, attachment: HomeworkAttachment) -> None:
+    lesson = attachment.lesson
+    workload = lesson.workload
+    _check_scope(actor, workload)
+    if not can_edit_lesson(actor, lesson):
+        raise NotAllowed(_("Изменять это занятие вы не можете."))
+    reason = check_lesson_lock(workload, lesson.date)
+    name = attachment.original_name
+    stored = attachment.file
+    attachment.delete()
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.UPDATE,
+        entity_id=lesson.pk,
+        lesson_id=lesson.pk,
+        old={"attachment": name},
+        reason=reason,
+    )
+    transaction.on_commit(partial(stored.storage.delete, stored.name))

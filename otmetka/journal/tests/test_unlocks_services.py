@@ -1,0 +1,102 @@
+"""Unlocks: grant limits, revoke, the teacher's request and the deputy's answer — all audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from otmetka.audit.models import AuditEvent
+from otmetka.journal.models import JournalUnlock, UnlockRequest
+from otmetka.journal.services.unlocks import (
+    unlock_grant,
+    unlock_request_answer,
+    unlock_request_create,
+    unlock_revoke,
+)
+from otmetka.journal.tests.test_marks_services import actor
+from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.test import World
+
+
+def test_grant_and_revoke_are_audited(world: World) -> None:
+    until = timezone.now() + dt.timedelta(days=3)
+    unlock = unlock_grant(
+        actor=actor(world, "deputy"),
+        workload=world.college.workload,
+        reason="Ошибка",
+        valid_until=until,
+    )
+    unlock_revoke(actor=actor(world, "admin"), unlock=unlock)
+    unlock.refresh_from_db()
+    assert unlock.revoked_at is not None
+    events = AuditEvent.objects.filter(object_type="journal.journalunlock")
+    assert sorted(events.values_list("action", flat=True)) == ["create", "update"]
+
+
+@pytest.mark.parametrize(
+    ("delta", "message"),
+    [
+        (dt.timedelta(hours=-1), "в будущем"),
+        (dt.timedelta(days=15), "не больше чем на 14 дней"),
+    ],
+)
+def test_grant_term_limits(world: World, delta: dt.timedelta, message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        unlock_grant(
+            actor=actor(world, "deputy"),
+            workload=world.college.workload,
+            reason="Ошибка",
+            valid_until=timezone.now() + delta,
+        )
+    assert not JournalUnlock.objects.exists()
+
+
+def test_teacher_may_not_grant_and_stranger_may_not_touch(world: World) -> None:
+    until = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(NotAllowed):
+        unlock_grant(
+            actor=actor(world, "teacher"),
+            workload=world.college.workload,
+            reason="Сам себе",
+            valid_until=until,
+        )
+    stranger = world.stranger.users["deputy"]
+    from otmetka.accounts.models import RoleAssignment
+    from otmetka.accounts.permissions import ActiveRole
+
+    role = ActiveRole(RoleAssignment.objects.select_related("organization").get(user=stranger))
+    with pytest.raises(NotAllowed):
+        unlock_grant(actor=role, workload=world.college.workload, reason="x", valid_until=until)
+
+
+def test_request_and_answers(world: World) -> None:
+    workload = world.college.workload
+    with pytest.raises(NotAllowed):
+        unlock_request_create(actor=actor(world, "other_teacher"), workload=workload, reason="x")
+    request = unlock_request_create(actor=actor(world), workload=workload, reason="Опечатка")
+    with pytest.raises(DomainError, match="уже ждёт ответа"):
+        unlock_request_create(actor=actor(world), workload=workload, reason="Ещё")
+    with pytest.raises(DomainError, match="до какого времени"):
+        unlock_request_answer(actor=actor(world, "deputy"), request=request, grant=True, answer="")
+    answered = unlock_request_answer(
+        actor=actor(world, "deputy"),
+        request=request,
+        grant=True,
+        answer="Исправьте до пятницы",
+        valid_until=timezone.now() + dt.timedelta(days=2),
+    )
+    assert answered.status == UnlockRequest.Status.GRANTED and answered.unlock is not None
+    with pytest.raises(DomainError, match="уже ответили"):
+        unlock_request_answer(
+            actor=actor(world, "deputy"), request=request, grant=False, answer="Нет"
+        )
+    second = unlock_request_create(actor=actor(world), workload=workload, reason="Ещё раз")
+    with pytest.raises(DomainError, match="почему отказано"):
+        unlock_request_answer(actor=actor(world, "admin"), request=second, grant=False, answer="")
+    refused = unlock_request_answer(
+        actor=actor(world, "admin"), request=second, grant=False, answer="Нет оснований"
+    )
+    assert refused.status == UnlockRequest.Status.REFUSED
+    assert AuditEvent.objects.filter(object_type="journal.unlockrequest").count() == 4
