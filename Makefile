@@ -36,8 +36,12 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo --size $(DEMO_SIZE) --if-empty
 
+# The background worker (printed journals; later notifications) runs beside the server and
+# stops with it.
 run: demo
 	@DEBUG=1 $(BIN)/python manage.py demo_logins
+	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

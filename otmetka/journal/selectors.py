@@ -317,7 +317,7 @@ def journal_periods(workload: Workload) -> list[Any]:
 
     `sheet_closed`: the attestation sheet of that semester is closed; `unlock_until`: the end of
     the journal's active unlock (None when there is none); `request_pending`: a teacher's
-    request waits for an answer.
+    request waits for an answer; `last_refusal`: the answer to the last refused request.
     """
     sheets = _AttestationSheet.objects.filter(
         group_id=workload.group_id,
@@ -331,6 +331,9 @@ def journal_periods(workload: Workload) -> list[Any]:
     pending = UnlockRequest.objects.filter(
         workload_id=workload.pk, status=UnlockRequest.Status.PENDING
     )
+    refused = UnlockRequest.objects.filter(
+        workload_id=workload.pk, status=UnlockRequest.Status.REFUSED
+    ).order_by("-answered_at")
     return list(
         org_models.Period.objects.semesters()
         .filter(academic_year_id=workload.academic_year_id)
@@ -338,6 +341,7 @@ def journal_periods(workload: Workload) -> list[Any]:
             sheet_closed=Exists(sheets),
             unlock_until=Subquery(unlocks.values("valid_until")[:1]),
             request_pending=Exists(pending),
+            last_refusal=Subquery(refused.values("answer")[:1]),
         )
         .order_by("date_from")
     )
@@ -407,6 +411,7 @@ class Grid:
     request_pending: bool
     lessons: list[GridLesson]
     rows: list[GridRow]
+    last_refusal: str | None = None
 
     @property
     def has_locked(self) -> bool:
@@ -485,13 +490,13 @@ def journal_grid(workload: Workload, period: Any, today: dt.date) -> Grid:
     """
     organization = workload.group.organization
     boundary = lock_boundary(today, organization.edit_lock_days)
-    if hasattr(period, "sheet_closed"):
-        sheet_closed, unlock_until = period.sheet_closed, period.unlock_until
-        request_pending = period.request_pending
-    else:
-        annotated = next(p for p in journal_periods(workload) if p.pk == period.pk)
-        sheet_closed, unlock_until = annotated.sheet_closed, annotated.unlock_until
-        request_pending = annotated.request_pending
+    annotated = (
+        period
+        if hasattr(period, "sheet_closed")
+        else next(p for p in journal_periods(workload) if p.pk == period.pk)
+    )
+    sheet_closed, unlock_until = annotated.sheet_closed, annotated.unlock_until
+    request_pending, last_refusal = annotated.request_pending, annotated.last_refusal
     lessons = [
         GridLesson(
             id=lesson["id"],
@@ -565,6 +570,7 @@ def journal_grid(workload: Workload, period: Any, today: dt.date) -> Grid:
         request_pending=request_pending,
         lessons=lessons,
         rows=rows,
+        last_refusal=last_refusal,
     )
 
 

@@ -100,3 +100,25 @@ def test_request_and_answers(world: World) -> None:
     )
     assert refused.status == UnlockRequest.Status.REFUSED
     assert AuditEvent.objects.filter(object_type="journal.unlockrequest").count() == 4
+
+
+def test_teacher_sees_the_answer_on_the_grid(world: World) -> None:
+    from django.urls import reverse
+
+    from otmetka.journal.tests.factories_grid import make_lesson
+
+    workload = world.college.workload
+    make_lesson(workload, dt.date(2026, 10, 1), pair=1)  # older than 30 days: a grey column
+    teacher = world.client_for("teacher")
+    grid = reverse("journal:grid", kwargs={"workload_id": workload.pk})
+    teacher.post(
+        reverse("journal:unlock_request", kwargs={"workload_id": workload.pk}),
+        {"reason": "Опечатка в отметке"},
+    )
+    assert "Запрос на разблокировку ждёт ответа." in teacher.get(grid).content.decode()
+    request = UnlockRequest.objects.get(workload=workload)
+    unlock_request_answer(
+        actor=actor(world, "deputy"), request=request, grant=False, answer="Нужна служебная записка"
+    )
+    page = teacher.get(grid).content.decode()
+    assert "В прошлой разблокировке отказано: Нужна служебная записка" in page
