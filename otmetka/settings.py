@@ -64,11 +64,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "otmetka.lib",
     "otmetka.audit",
+    "otmetka.notifications",
     "otmetka.org",
     "otmetka.people",
     "otmetka.accounts",
     "otmetka.academics",
     "otmetka.journal",
+    "otmetka.schedule",
     "otmetka.demo",
 ]
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("study/", include("otmetka.academics.urls")),
     path("college/", include("otmetka.org.urls")),
     path("journal/", include("otmetka.journal.urls")),
+    path("timetable/", include("otmetka.schedule.urls")),
+    path("notifications/", include("otmetka.notifications.urls")),
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
     path("django-admin/", admin.site.urls),
 ]
