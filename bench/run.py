@@ -302,6 +302,78 @@ def mark_save(context: Context) -> Entry | None:
     return timing.as_entry("mark_save")
 
 
+@benchmark("lessons_generate")
+def lessons_generate(context: Context) -> Entry | None:
+    """Seconds to plan the current semester's lessons of the whole demo college from its
+    timetable, in a transaction rolled back afterwards so the database stays as it was."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from otmetka.accounts.models import RoleAssignment
+    from otmetka.accounts.permissions import ActiveRole
+    from otmetka.lib.dates import local_today
+    from otmetka.org.models import Organization, Period
+    from otmetka.schedule.models import TimetableEntry
+    from otmetka.schedule.services.generation import lessons_generate as generate
+
+    organization = Organization.objects.order_by("pk").first()
+    if organization is None:
+        return None
+    if not TimetableEntry.objects.filter(workload__group__organization=organization).exists():
+        context.notes.append("lessons_generate: в демо-колледже нет расписания")
+        return None
+    today = local_today(organization.timezone)
+    semester = (Period.objects.semesters().filter(academic_year__organization=organization,
+                                                  date_from__lte=today)
+                .order_by("-date_from").first())
+    assignment = (RoleAssignment.objects.select_related("organization", "user")
+                  .filter(organization=organization, role__in=("dispatcher", "deputy"))
+                  .order_by("role", "pk").first())
+    if semester is None or assignment is None:
+        context.notes.append("lessons_generate: нет текущего семестра или диспетчера")
+        return None
+    actor = ActiveRole(assignment)
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        report = generate(actor=actor, organization_id=organization.pk,
+                          date_from=semester.date_from, date_to=semester.date_to)
+        seconds = round(time.perf_counter() - started, 2)
+        transaction.set_rollback(True)
+    context.notes.append(
+        f"lessons_generate: {semester.date_from:%d.%m.%Y}–{semester.date_to:%d.%m.%Y}: "
+        f"создано {report.created}, удалено {report.removed}, отменено {report.cancelled}, "
+        f"не изменено {len(report.kept)}, отказано {len(report.refused)} (откатано)"
+    )
+    return entry("lessons_generate", queries=len(captured.captured_queries), seconds=seconds)
+
+
+@benchmark("teacher_today")
+def teacher_today(context: Context) -> Entry | None:
+    """The demo teacher's «сегодня» start page, as the teacher opens it."""
+    from django.urls import NoReverseMatch, reverse
+
+    from otmetka.accounts.models import User
+
+    try:
+        url = reverse("schedule:today")
+    except NoReverseMatch:
+        context.notes.append("teacher_today: страница «Сегодня» ещё не подключена")
+        return None
+    user = User.objects.filter(username=LOGIN[0]).first()
+    if user is None:
+        context.notes.append("teacher_today: в демо нет пользователя teacher")
+        return None
+    client = teacher_client(user.pk)
+
+    def open_today() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"today page answered {response.status_code}")
+
+    timing = measure(open_today, repeat=context.repeat, warmup=context.warmup)
+    return timing.as_entry("teacher_today")
+
+
 def run(names: list[str], context: Context, output: Path) -> list[Entry]:
     """Run the named benchmarks, save them merged with the last results; returns the fresh ones."""
     if context.seed_seconds is not None and "seed_college" not in names:

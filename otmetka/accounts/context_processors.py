@@ -14,13 +14,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"active_role": None}
 
     def menu() -> list[dict[str, Any]]:
-        items = []
-        for item in MENU:
-            if role.has_any(*item.rights):
-                url = reverse(item.url_name)
-                items.append(
-                    {"label": item.label, "url": url, "current": request.path.startswith(url)}
-                )
+        items: list[dict[str, Any]] = [
+            {"label": item.label, "url": reverse(item.url_name)}
+            for item in MENU
+            if role.has_any(*item.rights)
+        ]
+        # The section the page belongs to: the longest menu address this path starts with.
+        matches: list[str] = [
+            item["url"] for item in items if request.path.startswith(item["url"])
+        ]
+        current = max(matches, key=len, default=None)
+        for item in items:
+            item["current"] = item["url"] == current
         return items
 
     return {"active_role": role, "menu": menu, "role_assignments": role.all_assignments}

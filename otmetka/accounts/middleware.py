@@ -53,6 +53,10 @@ class ActiveRoleMiddleware:
             request.role = load_active_role(request, user)  # type: ignore[attr-defined]
             self._touch(request)
             if user.must_change_password and not self._exempt(request):
+                if request.headers.get("HX-Request"):
+                    # In-page requests (the notification badge) wait until the password is
+                    # changed: swapping the password form into a fragment would confuse the page.
+                    return HttpResponse(status=204)
                 return redirect(f"{reverse('accounts:password_change')}")
         return self.get_response(request)
 

@@ -15,8 +15,8 @@ START_PAGES: dict[str, str] = {
     Role.DEPUTY: "academics:workload_list",
     Role.HR: "people:staff_list",
     Role.CURATOR: "academics:my_groups",
-    Role.TEACHER: "academics:my_workload",
-    Role.DISPATCHER: "academics:group_list",
+    Role.TEACHER: "schedule:today",
+    Role.DISPATCHER: "schedule:group_list",
     Role.DEPT_HEAD: "academics:group_list",
     Role.SECRETARY: "academics:student_list",
     Role.METHODIST: "academics:program_list",
@@ -35,6 +35,7 @@ class MenuItem:
 
 MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Обзор"), "academics:dashboard", ("reports.all",)),
+    MenuItem(_("Сегодня"), "schedule:today", ("journal.edit_own",)),
     MenuItem(_("Мои группы"), "academics:my_groups", ("groups.view_own",)),
     MenuItem(_("Моя нагрузка"), "academics:my_workload", ("workload.view_own",)),
     MenuItem(
@@ -43,6 +44,15 @@ MENU: tuple[MenuItem, ...] = (
         ("journal.view_own", "journal.view_own_group", "journal.view_all"),
     ),
     MenuItem(_("Разблокировки"), "journal:unlock_list", ("journal.unlock",)),
+    MenuItem(_("Моё расписание"), "schedule:my_week", ("timetable.view",)),
+    MenuItem(
+        _("Расписание групп"),
+        "schedule:group_list",
+        ("timetable.edit", "groups.view_all", "reports.all"),
+    ),
+    MenuItem(_("Замены"), "schedule:changes_day", ("timetable.view",)),
+    MenuItem(_("Вычитка часов"), "schedule:hours_report", ("reports.all", "timetable.edit")),
+    MenuItem(_("Мои часы"), "schedule:hours_my", ("reports.own",)),
     MenuItem(_("Группы"), "academics:group_list", ("groups.view_all",)),
     MenuItem(_("Обучающиеся"), "academics:student_list", ("students.view_all",)),
     MenuItem(_("Нагрузка"), "academics:workload_list", ("workload.view_all",)),

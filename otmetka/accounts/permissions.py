@@ -6,11 +6,13 @@ from collections.abc import Callable
 from functools import cached_property, wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import resolve_url
 
 from otmetka.accounts.models import RoleAssignment, RoleRightOverride, User
 from otmetka.accounts.rights import DEFAULT_RIGHTS
@@ -99,6 +101,12 @@ def right_required(*rights: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
+                if request.headers.get("HX-Request"):
+                    # An in-page request after the session expired: send the whole page to
+                    # the login form instead of swapping the form into a fragment.
+                    return HttpResponse(
+                        headers={"HX-Redirect": str(resolve_url(settings.LOGIN_URL))}
+                    )
                 return redirect_to_login(request.get_full_path())
             role = role_of(request)
             if rights and not role.has_any(*rights):

@@ -37,6 +37,7 @@ from otmetka.accounts.roles import Role
 from otmetka.demo import catalog
 from otmetka.demo.catalog import CollegeSpec, ProgramSpec
 from otmetka.demo.journal import JOURNAL_BUCKETS, add_journals, stamp_journal_times
+from otmetka.demo.timetable import TIMETABLE_BUCKETS, add_timetable
 from otmetka.lib.snils import snils_make
 from otmetka.org.models import (
     AcademicYear,
@@ -120,7 +121,7 @@ WRITE_ORDER: tuple[str, ...] = (
     "pairs", "positions", "programs", "curricula", "items", "sub_items", "hours", "users",
     "persons", "employees", "employee_positions", "students", "guardianships", "consents",
     "groups", "group_curators", "subgroups", "memberships", "subgroup_memberships",
-    "workloads", "role_assignments", *JOURNAL_BUCKETS,
+    "workloads", "role_assignments", *JOURNAL_BUCKETS, *TIMETABLE_BUCKETS,
 )
 _BATCH_SIZE = 500
 
@@ -1082,6 +1083,8 @@ def build_plan(*, size: str, seed: int = 1, today: dt.date = DEMO_TODAY) -> Plan
         builder.build()
         # A random source of its own: the journals change nothing of the college itself.
         add_journals(builder, random.Random(f"{seed}-{number}-journal"))
+        # Deterministic and drawing no random numbers: the journals above stay as they were.
+        add_timetable(builder)
     return plan
 
 

@@ -509,6 +509,9 @@ def journal_grid(workload: Workload, period: Any, today: dt.date) -> Grid:
         )
         for lesson in Lesson.objects.filter(workload_id=workload.pk)
         .between(period.date_from, period.date_to)
+        .exclude(
+            Q(status=Lesson.Status.CANCELLED) | Q(status=Lesson.Status.PLANNED, date__gt=today)
+        )
         .order_by("date", "pair_number", "id")
         .values("id", "date", "pair_number", "hours", "topic_text", "lesson_type")
     ]

@@ -25,7 +25,7 @@ def test_teacher_signs_in_with_the_keyboard(
     transactional_db: None, world: World, live_server: Any, page: Any
 ) -> None:
     sign_in(page, live_server.url, "teacher", PASSWORD)
-    page.wait_for_url("**" + reverse("academics:my_workload"))
+    page.wait_for_url("**" + reverse("schedule:today"))
     assert page.locator("html").get_attribute("lang") == "ru"
     assert "Учителев Пётр Андреевич" in page.content()
 
@@ -36,7 +36,7 @@ def test_curator_switches_role(
     sign_in(page, live_server.url, "curator", PASSWORD)
     page.wait_for_url("**" + reverse("academics:my_groups"))
     page.get_by_label("Роль").select_option(label="Преподаватель")
-    page.wait_for_url("**" + reverse("academics:my_workload"))
+    page.wait_for_url("**" + reverse("schedule:today"))
     assert page.get_by_label("Роль").input_value() != ""
 
 
@@ -62,7 +62,7 @@ def test_new_password_at_first_login(
     page.locator("#id_new_password1").fill("Тёплый-вечер-77")
     page.locator("#id_new_password2").fill("Тёплый-вечер-77")
     page.get_by_role("button", name="Сохранить пароль").click()
-    page.wait_for_url("**" + reverse("academics:my_workload"))
+    page.wait_for_url("**" + reverse("schedule:today"))
     assert User.objects.get(username="teacher").check_password("Тёплый-вечер-77")
 
 

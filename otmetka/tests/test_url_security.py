@@ -29,12 +29,20 @@ from otmetka.journal.models import (
     UnlockRequest,
     WorkKind,
 )
+from otmetka.notifications.models import Notification
 from otmetka.org.models import BellSchedule, Pair, Room
 from otmetka.people.models import Consent, Guardianship
+from otmetka.schedule.models import CalendarFeed, ScheduleChange, TimetableEntry
 from otmetka.test import World
 
 # Pages anyone may open.
-PUBLIC = {"accounts:login", "accounts:forgot_password", "i18n:set_language"}
+PUBLIC = {
+    "accounts:login",
+    "accounts:forgot_password",
+    "i18n:set_language",
+    # The iCal address is its own secret (a revocable token), for calendar apps without a login.
+    "schedule:ical",
+}
 # Mounted apps with their own access control.
 SKIP_PREFIXES = ("django-admin/", "static/", "media/")
 
@@ -70,6 +78,18 @@ def _lesson(w: World) -> Lesson:
         date=dt.date(2026, 11, 16),
         pair_number=1,
         defaults={"teacher": w.college.employees["teacher"], "topic_text": "Введение"},
+    )[0]
+
+
+def _entry(w: World) -> TimetableEntry:
+    return TimetableEntry.objects.get_or_create(
+        workload=w.college.workload,
+        weekday=2,
+        pair_number=1,
+        defaults={
+            "valid_from": w.college.semester1.date_from,
+            "valid_to": w.college.semester1.date_to,
+        },
     )[0]
 
 
@@ -140,6 +160,24 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     "print_id": lambda w: JournalPrint.objects.create(
         workload=w.college.workload, period=w.college.semester1, requested_by=w.user("teacher")
     ).pk,
+    "entry_id": lambda w: _entry(w).pk,
+    "change_id": lambda w: ScheduleChange.objects.create(
+        organization=w.org,
+        date=dt.date(2026, 11, 17),
+        kind=ScheduleChange.Kind.CANCEL,
+        entry=_entry(w),
+        workload=w.college.workload,
+        reason="Болезнь преподавателя",
+    ).pk,
+    "feed_id": lambda w: CalendarFeed.objects.create(
+        organization=w.org,
+        employee=w.college.employees["teacher"],
+        token="t" * 43,
+        created_by=w.user("teacher"),
+    ).pk,
+    "notification_id": lambda w: Notification.objects.create(
+        user=w.user("teacher"), organization=w.org, kind="other", title="Проверка"
+    ).pk,
     "pair_id": lambda w: Pair.objects.get_or_create(
         bell_schedule=_bells(w),
         number=1,
@@ -147,7 +185,10 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     )[0].pk,
 }
 # Keywords that are not objects of an organization.
-PLAIN_KWARGS: dict[str, Callable[[World], Any]] = {"role_code": lambda w: "teacher"}
+PLAIN_KWARGS: dict[str, Callable[[World], Any]] = {
+    "role_code": lambda w: "teacher",
+    "token": lambda w: "no-such-token",
+}
 
 
 def _kwargs(route: Route, world: World) -> dict[str, Any]:

@@ -41,8 +41,8 @@ def test_login_page_is_russian(world: World) -> None:
         ("deputy", "academics:workload_list"),
         ("hr", "people:staff_list"),
         ("curator", "academics:my_groups"),
-        ("teacher", "academics:my_workload"),
-        ("dispatcher", "academics:group_list"),
+        ("teacher", "schedule:today"),
+        ("dispatcher", "schedule:group_list"),
         ("head", "academics:group_list"),
         ("secretary", "academics:student_list"),
         ("methodist", "academics:program_list"),
@@ -331,3 +331,21 @@ def test_english_when_chosen(world: World) -> None:
     assert "Username" in page
     client.post(reverse("i18n:set_language"), {"language": "ru", "next": LOGIN})
     assert "Вход в «Отметку»" in client.get(LOGIN).content.decode()
+
+
+def test_expired_session_in_an_htmx_request_sends_the_page_to_login(world: World) -> None:
+    response = Client().get(reverse("notifications:badge"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == LOGIN
+
+
+def test_in_page_requests_wait_for_the_forced_password_change(world: World) -> None:
+    teacher = world.user("teacher")
+    teacher.must_change_password = True
+    teacher.save()
+    client = world.client_for(teacher)
+    response = client.get(reverse("notifications:badge"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert client.get(reverse("notifications:badge"))["Location"] == reverse(
+        "accounts:password_change"
+    )

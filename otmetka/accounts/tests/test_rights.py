@@ -122,7 +122,7 @@ class TestRoles:
         assert curator.get(reverse("academics:my_groups")).status_code == 200
         teacher_role = RoleAssignment.objects.get(user=world.user("curator"), role=Role.TEACHER)
         response = curator.post(reverse("accounts:role_switch"), {"assignment": teacher_role.pk})
-        assert response["Location"] == reverse("academics:my_workload")
+        assert response["Location"] == reverse("schedule:today")
         assert curator.get(reverse("academics:my_groups")).status_code == 403
 
     def test_revoked_role_stops_working_in_open_sessions(self, world: World) -> None:

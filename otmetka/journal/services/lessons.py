@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +21,14 @@ from otmetka.audit.services import audit_record
 from otmetka.journal.history import history_record
 from otmetka.journal.locks import active_unlock, lesson_lock, lock_boundary
 from otmetka.journal.models import (
+    Attendance,
+    AttestationSheet,
     HomeworkAttachment,
     JournalHistory,
+    JournalUnlock,
     Lesson,
     LessonType,
+    Mark,
     PlannedTopic,
     Substitution,
 )
@@ -97,19 +104,30 @@ def check_lesson_lock(workload: Workload, day: dt.date) -> str:
     return ""
 
 
+def _calendar_refusal(kinds: set[str], year: object) -> str:
+    """Why a lesson cannot be on a day whose periods are of these kinds ("" when it can)."""
+    if Period.Kind.HOLIDAYS in kinds:
+        return _("Эта дата приходится на каникулы.")
+    if Period.Kind.SEMESTER not in kinds:
+        return _("Дата вне семестров учебного года %(year)s.") % {"year": year}
+    return ""
+
+
+def _pair_clash_message(day: dt.date, pair_number: int) -> str:
+    return _("На %(date)s уже есть занятие на %(pair)s-й паре.") % {
+        "date": day.strftime("%d.%m.%Y"),
+        "pair": pair_number,
+    }
+
+
 def _check_date(workload: Workload, day: dt.date) -> None:
     today = local_today(workload.group.organization.timezone)
     if day > today:
         raise DomainError(_("Занятие не может быть в будущем."), field="date")
     periods = Period.objects.filter(academic_year_id=workload.academic_year_id).on_day(day)
-    kinds = set(periods.values_list("kind", flat=True))
-    if Period.Kind.HOLIDAYS in kinds:
-        raise DomainError(_("Эта дата приходится на каникулы."), field="date")
-    if Period.Kind.SEMESTER not in kinds:
-        raise DomainError(
-            _("Дата вне семестров учебного года %(year)s.") % {"year": workload.academic_year},
-            field="date",
-        )
+    refusal = _calendar_refusal(set(periods.values_list("kind", flat=True)), workload.academic_year)
+    if refusal:
+        raise DomainError(refusal, field="date")
 
 
 def _check_topic(workload: Workload, topic: PlannedTopic | None) -> None:
@@ -128,11 +146,7 @@ def _check_pair(
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise DomainError(
-            _("На %(date)s уже есть занятие на %(pair)s-й паре.")
-            % {"date": day.strftime("%d.%m.%Y"), "pair": pair_number},
-            field="pair_number",
-        )
+        raise DomainError(_pair_clash_message(day, pair_number), field="pair_number")
 
 
 def _check_hours(hours: int) -> None:
@@ -344,6 +358,267 @@ def substitution_set(
         reason=reason,
     )
     return substitution
+
+
+@dataclass(frozen=True)
+class PlannedLessonRow:
+    """A lesson the timetable wants: journal, date, pair; a substitute when a change says so."""
+
+    workload_id: int
+    date: dt.date
+    pair_number: int
+    teacher_id: int | None = None  # None: the workload's teacher
+    absent_teacher_id: int | None = None  # set when `teacher_id` substitutes for someone
+    reason: str = ""
+
+
+@dataclass
+class PlanOutcome:
+    created: list[Lesson] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def _row_label(workload: Workload, day: dt.date, pair_number: int | None) -> str:
+    label = _("Занятие %(date)s, %(pair)s пара, %(group)s %(item)s") % {
+        "date": day.strftime("%d.%m.%Y"),
+        "pair": pair_number if pair_number is not None else "—",
+        "group": workload.group.name,
+        "item": f"{workload.item.index} {workload.item.name}".strip(),
+    }
+    if workload.subgroup_id is not None and workload.subgroup is not None:
+        label += f" ({workload.subgroup.name})"
+    return label
+
+
+@transaction.atomic
+def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> PlanOutcome:
+    """Create planned lessons from the timetable in bulk: the same rules as `lesson_create`.
+
+    Future dates are allowed (the lessons are planned); holidays, dates outside the semesters,
+    locked days and taken pairs are refused per row with a message. A fixed number of
+    queries whatever the number of rows: workloads, periods, existing lessons, teachers,
+    closed sheets, unlocks, then one insert each for lessons, substitutions and history.
+    """
+    if not actor.has("timetable.edit"):
+        raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
+    outcome = PlanOutcome()
+    if not rows:
+        return outcome
+    workloads = {
+        workload.pk: workload
+        for workload in Workload.objects.filter(
+            pk__in={row.workload_id for row in rows}
+        ).select_related("group__organization", "item", "subgroup", "academic_year")
+    }
+    if any(
+        row.workload_id not in workloads
+        or workloads[row.workload_id].group.organization_id != actor.organization_id
+        for row in rows
+    ):
+        raise NotAllowed(_("Этот журнал недоступен."))
+    organization = next(iter(workloads.values())).group.organization
+    today = local_today(organization.timezone)
+    boundary = lock_boundary(today, organization.edit_lock_days)
+    date_from = min(row.date for row in rows)
+    date_to = max(row.date for row in rows)
+    periods = list(
+        Period.objects.filter(
+            academic_year_id__in={w.academic_year_id for w in workloads.values()}
+        ).overlapping(date_from, date_to)
+    )
+    taken = set(
+        Lesson.objects.filter(
+            workload_id__in=workloads, date__gte=date_from, date__lte=date_to,
+            pair_number__isnull=False,
+        ).values_list("workload_id", "date", "pair_number")
+    )
+    teacher_ids = {row.teacher_id for row in rows if row.teacher_id is not None}
+    teacher_ids |= {row.absent_teacher_id for row in rows if row.absent_teacher_id is not None}
+    known_teachers = set(
+        Employee.objects.filter(
+            pk__in=teacher_ids, person__organization_id=actor.organization_id
+        ).values_list("pk", flat=True)
+    ) if teacher_ids else set()
+    closed = set(
+        AttestationSheet.objects.filter(
+            group_id__in={w.group_id for w in workloads.values()},
+            period__in=[p.pk for p in periods],
+            status=AttestationSheet.Status.CLOSED,
+        ).values_list("group_id", "item_id", "period_id")
+    ) if periods else set()
+    unlocked = set(
+        JournalUnlock.objects.filter(
+            workload_id__in=workloads, revoked_at__isnull=True, valid_until__gt=timezone.now()
+        ).values_list("workload_id", flat=True)
+    ) if date_from < boundary else set()
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    lessons: list[Lesson] = []
+    substitutes: list[tuple[Lesson, PlannedLessonRow]] = []
+    for row in sorted(rows, key=lambda r: (r.date, r.pair_number, r.workload_id)):
+        workload = workloads[row.workload_id]
+        label = _row_label(workload, row.date, row.pair_number)
+        day_periods = [
+            p for p in periods
+            if p.academic_year_id == workload.academic_year_id
+            and p.date_from <= row.date <= p.date_to
+        ]
+        refusal = _calendar_refusal({p.kind for p in day_periods}, workload.academic_year)
+        semester = next((p for p in day_periods if p.kind == Period.Kind.SEMESTER), None)
+        if not refusal and semester is not None and (
+            (workload.group_id, workload.item_id, semester.pk) in closed
+        ):
+            refusal = _("Ведомость за этот семестр закрыта: журнал менять нельзя.")
+        if not refusal and row.date < boundary and workload.pk not in unlocked:
+            refusal = _(
+                "Занятие старше %(days)s дней: изменить его можно только после разблокировки."
+            ) % {"days": organization.edit_lock_days}
+        if not refusal and not 1 <= row.pair_number <= 12:
+            refusal = _("Номер пары — от 1 до 12.")
+        key = (workload.pk, row.date, row.pair_number)
+        if not refusal and key in taken:
+            refusal = _pair_clash_message(row.date, row.pair_number)
+        for teacher_id in (row.teacher_id, row.absent_teacher_id):
+            if not refusal and teacher_id is not None and teacher_id not in known_teachers:
+                refusal = _("Преподаватель не из этой организации.")
+        if refusal:
+            outcome.refused.append(f"{label}: {refusal}")
+            continue
+        taken.add(key)
+        lesson = Lesson(
+            workload=workload,
+            date=row.date,
+            pair_number=row.pair_number,
+            lesson_type=LessonType.THEORY,
+            teacher_id=row.teacher_id or workload.teacher_id,
+            status=Lesson.Status.PLANNED,
+            source=Lesson.Source.TIMETABLE,
+            created_by=user,
+        )
+        lessons.append(lesson)
+        if row.absent_teacher_id is not None and row.absent_teacher_id != lesson.teacher_id:
+            substitutes.append((lesson, row))
+    if not lessons:
+        return outcome
+    Lesson.objects.bulk_create(lessons)
+    if substitutes:
+        Substitution.objects.bulk_create(
+            Substitution(
+                lesson=lesson,
+                absent_teacher_id=row.absent_teacher_id or lesson.teacher_id,
+                substitute_id=lesson.teacher_id,
+                reason=(row.reason.strip() or _("Замена по расписанию"))[:300],
+                created_by=user,
+            )
+            for lesson, row in substitutes
+        )
+    actor_name = user.display_name()[:200] if user is not None else ""
+    JournalHistory.objects.bulk_create(
+        JournalHistory(
+            organization_id=actor.organization_id,
+            actor=user,
+            actor_name=actor_name,
+            workload_id=lesson.workload_id,
+            lesson_ref=lesson.pk,
+            entity=JournalHistory.Entity.LESSON,
+            action=JournalHistory.Action.CREATE,
+            entity_id=lesson.pk,
+            new={**_lesson_state(lesson), "status": lesson.status, "source": lesson.source},
+            reason=_("по расписанию"),
+        )
+        for lesson in lessons
+    )
+    outcome.created = lessons
+    return outcome
+
+
+def _kept_because(has_marks: bool, has_attendance: bool, lesson: Lesson, files: bool) -> str:
+    if has_marks:
+        return _("в нём есть отметки")
+    if has_attendance:
+        return _("в нём есть отметки посещаемости")
+    if lesson.topic_id is not None or lesson.topic_text.strip():
+        return _("в нём указана тема")
+    if lesson.homework.strip() or files:
+        return _("в нём есть домашнее задание")
+    if lesson.source != Lesson.Source.TIMETABLE:
+        return _("оно добавлено вручную")
+    if lesson.status == Lesson.Status.HELD:
+        return _("оно уже проведено")
+    return ""
+
+
+@transaction.atomic
+def lessons_unplan(
+    *, actor: ActiveRole, lesson_ids: Iterable[int], cancel: bool = False
+) -> list[str]:
+    """Delete (or, with `cancel`, mark cancelled) planned timetable lessons that hold nothing.
+
+    A lesson with marks, attendance, a topic or homework, a manual one, or a held one is kept:
+    the result has one line per kept lesson saying why. Fixed queries: the lessons with their
+    data flags, then one delete or update and one insert of history rows.
+    """
+    if not actor.has("timetable.edit"):
+        raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
+    ids = set(lesson_ids)
+    if not ids:
+        return []
+    lessons = list(
+        Lesson.objects.filter(pk__in=ids, workload__group__organization_id=actor.organization_id)
+        .select_related("workload__group", "workload__item", "workload__subgroup")
+        .annotate(
+            has_marks=Exists(Mark.objects.filter(lesson_id=OuterRef("pk"))),
+            has_attendance=Exists(Attendance.objects.filter(lesson_id=OuterRef("pk"))),
+            has_files=Exists(HomeworkAttachment.objects.filter(lesson_id=OuterRef("pk"))),
+        )
+        .order_by("date", "pair_number", "pk")
+    )
+    if len(lessons) != len(ids):
+        raise NotAllowed(_("Этот журнал недоступен."))
+    kept: list[str] = []
+    removable: list[Lesson] = []
+    for lesson in lessons:
+        if cancel and lesson.status == Lesson.Status.CANCELLED:
+            continue
+        why = _kept_because(
+            lesson.has_marks,  # type: ignore[attr-defined]
+            lesson.has_attendance,  # type: ignore[attr-defined]
+            lesson,
+            lesson.has_files,  # type: ignore[attr-defined]
+        )
+        if why:
+            label = _row_label(lesson.workload, lesson.date, lesson.pair_number)
+            verb = _("не отменено") if cancel else _("не удалено")
+            kept.append(f"{label} {verb}: {why}")
+        else:
+            removable.append(lesson)
+    if not removable:
+        return kept
+    removed_ids = [lesson.pk for lesson in removable]
+    if cancel:
+        Lesson.objects.filter(pk__in=removed_ids).update(
+            status=Lesson.Status.CANCELLED, updated_at=timezone.now()
+        )
+    else:
+        Lesson.objects.filter(pk__in=removed_ids).delete()
+    user = actor.user if getattr(actor.user, "pk", None) else None
+    actor_name = user.display_name()[:200] if user is not None else ""
+    JournalHistory.objects.bulk_create(
+        JournalHistory(
+            organization_id=actor.organization_id,
+            actor=user,
+            actor_name=actor_name,
+            workload_id=lesson.workload_id,
+            lesson_ref=lesson.pk,
+            entity=JournalHistory.Entity.LESSON,
+            action=JournalHistory.Action.UPDATE if cancel else JournalHistory.Action.DELETE,
+            entity_id=lesson.pk,
+            old=_lesson_state(lesson) if not cancel else {"status": lesson.status},
+            new={"status": Lesson.Status.CANCELLED} if cancel else {},
+            reason=_("по расписанию"),
+        )
+        for lesson in removable
+    )
+    return kept
 
 
 def _sniff(head: bytes, signatures: tuple[bytes, ...] | None) -> bool:

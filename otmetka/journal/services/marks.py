@@ -27,6 +27,7 @@ from otmetka.journal.permissions import can_edit_lesson
 from otmetka.journal.selectors import cell_text
 from otmetka.journal.services.lessons import check_lesson_lock
 from otmetka.journal.services.work_kinds import work_kinds_ensure_defaults
+from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.people.models import Student
 
@@ -159,6 +160,8 @@ def cell_save(
     organization_id = workload.group.organization_id
     if organization_id != actor.organization_id or not can_edit_lesson(actor, lesson):
         raise NotAllowed(_("Заполнять этот журнал вы не можете."))
+    if lesson.date > local_today(workload.group.organization.timezone):
+        raise DomainError(_("Занятие ещё не наступило: отметки ставить рано."), field="value")
     reason = check_lesson_lock(workload, lesson.date)
     if not on_roll(lesson, student):
         raise DomainError(

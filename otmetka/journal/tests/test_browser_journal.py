@@ -25,7 +25,7 @@ def test_teacher_fills_the_journal_with_the_keyboard(
     second = make_student(world, "Яковлев")
     old = make_lesson(world.college.workload, TODAY - dt.timedelta(days=31), topic_text="Старое")
     sign_in(page, live_server.url, "teacher", PASSWORD)
-    page.wait_for_url("**" + reverse("academics:my_workload"))
+    page.wait_for_url("**" + reverse("schedule:today"))
     grid = live_server.url + reverse(
         "journal:grid", kwargs={"workload_id": world.college.workload.pk}
     )

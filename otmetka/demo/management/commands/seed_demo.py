@@ -97,6 +97,10 @@ class Command(BaseCommand):
             % {"lessons": written["lessons"], "marks": written["marks"],
                "attendance": written["attendance"]}
         )
+        self.stdout.write(
+            _("Расписание текущего семестра: строк %(entries)s, без пересечений преподавателей, "
+              "кабинетов и групп.") % {"entries": written["timetable_entries"]}
+        )
         self.stdout.write("")
         for line in login_table(plan.logins):
             self.stdout.write(line)

@@ -1,0 +1,339 @@
+"""The weekly timetable to and from XLSX: export, a template, and an all-or-nothing import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from otmetka.academics.models import Group, Workload
+from otmetka.accounts.permissions import ActiveRole
+from otmetka.audit.services import audit_change
+from otmetka.org.models import Room
+from otmetka.schedule.models import TimetableEntry, Weekday, WeekParity
+from otmetka.schedule.services.conflicts import ENTRY_RELATED, bell_pairs
+from otmetka.schedule.services.entries import (
+    ENTRY_FIELDS,
+    end_before,
+    entry_problems,
+    require_edit,
+)
+
+COLUMNS = ("Группа", "Подгруппа", "День", "Пара", "Дисциплина", "Преподаватель", "Кабинет",
+           "Недели", "С", "По")
+DAY_NAMES = {int(value): str(label) for value, label in Weekday.choices}
+PARITY_NAMES = {str(value): str(label) for value, label in WeekParity.choices}
+
+
+def _date_text(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def export_rows(entries: QuerySet[TimetableEntry]) -> list[list[Any]]:
+    """One row per entry, in the import's columns (one query)."""
+    rows = []
+    for entry in entries.select_related(*ENTRY_RELATED).order_by(
+        "workload__group__name", "weekday", "pair_number", "id"
+    ):
+        workload = entry.workload
+        rows.append([
+            workload.group.name,
+            workload.subgroup.name if workload.subgroup else "",
+            DAY_NAMES[entry.weekday],
+            entry.pair_number,
+            workload.item.index,
+            workload.teacher.person.full_name,
+            entry.room.number if entry.room else "",
+            PARITY_NAMES[entry.parity],
+            _date_text(entry.valid_from),
+            _date_text(entry.valid_to),
+        ])
+    return rows
+
+
+def _workbook_bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_xlsx(entries: QuerySet[TimetableEntry]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Расписание")
+    sheet.append(list(COLUMNS))
+    for row in export_rows(entries):
+        sheet.append(row)
+    return _workbook_bytes(book)
+
+
+def template_xlsx(organization_id: int) -> bytes:
+    """An empty timetable sheet and a sheet of the values the import accepts."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Расписание")
+    sheet.append(list(COLUMNS))
+    values = book.create_sheet(_("Допустимые значения"))
+    workloads = Workload.objects.filter(group__organization_id=organization_id).select_related(
+        "group", "item", "subgroup", "teacher__person"
+    )
+    values.append([_("Группа"), _("Подгруппа"), _("Дисциплина"), _("Преподаватель"),
+                   _("День"), _("Недели"), _("Кабинет")])
+    days, parities = list(DAY_NAMES.values()), list(PARITY_NAMES.values())
+    rooms = list(Room.objects.filter(organization_id=organization_id)
+                 .order_by("number").values_list("number", flat=True))
+    lines = [
+        [w.group.name, w.subgroup.name if w.subgroup else "", w.item.index,
+         w.teacher.person.full_name]
+        for w in workloads
+    ]
+    for index in range(max(len(lines), len(days), len(rooms))):
+        line = lines[index] if index < len(lines) else ["", "", "", ""]
+        values.append([
+            *line,
+            days[index] if index < len(days) else "",
+            parities[index] if index < len(parities) else "",
+            rooms[index] if index < len(rooms) else "",
+        ])
+    return _workbook_bytes(book)
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    entry: TimetableEntry | None = None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return _date_text(value)
+    return str(value).strip()
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_rows(content: bytes) -> list[dict[str, str]]:
+    """The sheet's rows as text keyed by column name; raises ValueError for a non-XLSX file."""
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several kinds for a damaged or foreign file
+        raise ValueError(_("Файл не читается как XLSX.")) from error
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [_cell_text(cell) for cell in rows[0]]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise ValueError(_("В файле нет столбцов: %(columns)s.") % {"columns": ", ".join(missing)})
+    positions = {name: header.index(name) for name in COLUMNS}
+    result = []
+    for row in rows[1:]:
+        cells = [_cell_text(cell) for cell in row]
+        if not any(cells):
+            continue
+        result.append({
+            name: cells[index] if index < len(cells) else "" for name, index in positions.items()
+        })
+    return result
+
+
+def _names(value: str) -> str:
+    return " ".join(value.replace("ё", "е").replace("Ё", "Е").lower().split())
+
+
+def validate_rows(*, actor: ActiveRole, rows: list[dict[str, str]]) -> list[ImportRow]:
+    """Check every row (lookups, bells, conflicts in the file and with the saved timetable).
+
+    The queries do not grow with the number of rows, except the conflict check of each row.
+    """
+    org_id = actor.organization_id
+    workloads = list(Workload.objects.filter(group__organization_id=org_id).select_related(
+        "academic_year", "group", "item", "subgroup", "teacher__person"))
+    groups = {g.name: g for g in Group.objects.filter(organization_id=org_id, is_active=True)}
+    rooms = {r.number: r for r in Room.objects.filter(organization_id=org_id)}
+    teacher_names = {_names(w.teacher.person.full_name) for w in workloads}
+    items = {w.item.index for w in workloads}
+    days = {_names(label): value for value, label in DAY_NAMES.items()}
+    parities = {_names(label): value for value, label in PARITY_NAMES.items()}
+    parities.update({"": WeekParity.EVERY, "каждая": WeekParity.EVERY,
+                     "нечетные": WeekParity.ODD, "четные": WeekParity.EVEN})
+    pairs = bell_pairs(org_id)
+    result = [ImportRow(line=index + 2, values=values) for index, values in enumerate(rows)]
+    for row in result:
+        _resolve(row, groups=groups, rooms=rooms, workloads=workloads, teachers=teacher_names,
+                 items=items, days=days, parities=parities)
+    parsed = [row.entry for row in result if row.entry is not None]
+    replaced = _replaced_ids(parsed)
+    for row in result:
+        if row.entry is None:
+            continue
+        others = [e for e in parsed if e is not row.entry]
+        for messages in entry_problems(actor=actor, entry=row.entry, pairs=pairs, also=others,
+                                       exclude_ids=replaced).values():
+            row.errors.extend(messages)
+    return result
+
+
+def _resolve(row: ImportRow, **known: Any) -> None:
+    values = row.values
+    group = known["groups"].get(values["Группа"])
+    if group is None:
+        row.errors.append(_("Неизвестная группа «%(name)s»") % {"name": values["Группа"]})
+    if values["Дисциплина"] not in known["items"]:
+        row.errors.append(_("Неизвестная дисциплина «%(name)s»") % {"name": values["Дисциплина"]})
+    teacher = _names(values["Преподаватель"])
+    if teacher not in known["teachers"]:
+        row.errors.append(
+            _("Неизвестный преподаватель «%(name)s»") % {"name": values["Преподаватель"]})
+    room = None
+    if values["Кабинет"]:
+        room = known["rooms"].get(values["Кабинет"])
+        if room is None:
+            row.errors.append(_("Неизвестный кабинет «%(name)s»") % {"name": values["Кабинет"]})
+    weekday = known["days"].get(_names(values["День"]))
+    if weekday is None:
+        row.errors.append(_("Неизвестный день недели «%(name)s»") % {"name": values["День"]})
+    parity = known["parities"].get(_names(values["Недели"]))
+    if parity is None:
+        row.errors.append(_("Неизвестное чередование недель «%(name)s»") % {
+            "name": values["Недели"]})
+    pair_number = int(values["Пара"]) if values["Пара"].isdigit() else None
+    if pair_number is None:
+        row.errors.append(_("Номер пары должен быть числом: «%(value)s»") % {
+            "value": values["Пара"]})
+    valid_from, valid_to = _parse_date(values["С"]), _parse_date(values["По"])
+    if valid_from is None or valid_to is None:
+        row.errors.append(_("Даты «С» и «По» нужны в виде ДД.ММ.ГГГГ"))
+    if row.errors or group is None:
+        return
+    subgroup = values["Подгруппа"]
+    workload = next((
+        w for w in known["workloads"]
+        if w.group_id == group.pk and w.item.index == values["Дисциплина"]
+        and _names(w.teacher.person.full_name) == teacher
+        and (w.subgroup.name if w.subgroup else "") == subgroup
+    ), None)
+    if workload is None:
+        row.errors.append(_("Нет строки нагрузки: %(group)s, %(item)s, %(teacher)s") % {
+            "group": values["Группа"] + (f" ({subgroup})" if subgroup else ""),
+            "item": values["Дисциплина"], "teacher": values["Преподаватель"]})
+        return
+    assert weekday is not None and pair_number is not None
+    assert valid_from is not None and valid_to is not None
+    row.entry = TimetableEntry(workload=workload, weekday=weekday, pair_number=pair_number,
+                               room=room, parity=parity, valid_from=valid_from,
+                               valid_to=valid_to)
+
+
+def _range(entries: Iterable[TimetableEntry]) -> dict[int, tuple[dt.date, dt.date]]:
+    """Per group in the file: the first and last date its rows cover."""
+    spans: dict[int, tuple[dt.date, dt.date]] = {}
+    for entry in entries:
+        group_id = entry.workload.group_id
+        start, end = spans.get(group_id, (entry.valid_from, entry.valid_to))
+        spans[group_id] = (min(start, entry.valid_from), max(end, entry.valid_to))
+    return spans
+
+
+def _replaced(entries: list[TimetableEntry]) -> list[TimetableEntry]:
+    """Saved entries of the file's groups that are in force within the file's date range."""
+    found: list[TimetableEntry] = []
+    for group_id, (start, end) in _range(entries).items():
+        found.extend(TimetableEntry.objects.select_related("workload").filter(workload__group_id=group_id)
+                     .overlapping(start, end))
+    return found
+
+
+def _replaced_ids(entries: list[TimetableEntry]) -> list[int]:
+    return [entry.pk for entry in _replaced(entries)]
+
+
+def row_to_data(row: ImportRow) -> dict[str, Any]:
+    """A validated row, JSON-safe for the session between preview and commit."""
+    entry = row.entry
+    assert entry is not None
+    return {
+        "workload": entry.workload_id, "weekday": entry.weekday,
+        "pair_number": entry.pair_number, "room": entry.room_id, "parity": entry.parity,
+        "valid_from": entry.valid_from.isoformat(), "valid_to": entry.valid_to.isoformat(),
+    }
+
+
+class ImportRefused(Exception):
+    def __init__(self, rows: list[ImportRow]) -> None:
+        super().__init__("import refused")
+        self.rows = rows
+
+
+@transaction.atomic
+def timetable_import(
+    *, actor: ActiveRole, rows: list[dict[str, Any]], replace: bool
+) -> list[TimetableEntry]:
+    """Create the entries of validated rows; all or nothing, checked again at commit.
+
+    With `replace`, the groups' entries in force within the file's dates are ended first
+    (before the file's first date) or deleted (when they start within it).
+    """
+    require_edit(actor)
+    workloads = {w.pk: w for w in Workload.objects.filter(
+        pk__in=[r["workload"] for r in rows], group__organization_id=actor.organization_id,
+    ).select_related("academic_year", "group", "item", "subgroup", "teacher__person")}
+    rooms = {r.pk: r for r in Room.objects.filter(organization_id=actor.organization_id)}
+    entries = []
+    for data in rows:
+        workload = workloads.get(data["workload"])
+        if workload is None:
+            raise ImportRefused([])
+        entries.append(TimetableEntry(
+            workload=workload, weekday=data["weekday"], pair_number=data["pair_number"],
+            room=rooms.get(data["room"]) if data["room"] else None, parity=data["parity"],
+            valid_from=dt.date.fromisoformat(data["valid_from"]),
+            valid_to=dt.date.fromisoformat(data["valid_to"]), created_by=actor.user,
+        ))
+    replaced = _replaced(entries) if replace else []
+    pairs = bell_pairs(actor.organization_id)
+    checked = []
+    for index, entry in enumerate(entries):
+        others = [e for e in entries if e is not entry]
+        problems = entry_problems(actor=actor, entry=entry, pairs=pairs, also=others,
+                                  exclude_ids=[e.pk for e in replaced])
+        row = ImportRow(line=index + 2, values={}, entry=entry)
+        row.errors = [m for messages in problems.values() for m in messages]
+        checked.append(row)
+    if any(row.errors for row in checked):
+        raise ImportRefused(checked)
+    starts = _range(entries)
+    for old in replaced:
+        start = starts[old.workload.group_id][0]
+        end_before(actor, old, max(start, old.valid_from))
+    for entry in entries:
+        entry.save()
+        audit_change(actor=actor.user, instance=entry, before=None,
+                     organization_id=actor.organization_id, fields=ENTRY_FIELDS,
+                     reason=_("Импорт расписания из XLSX"))
+    return entries

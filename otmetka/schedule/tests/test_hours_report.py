@@ -1,0 +1,182 @@
+"""Вычитка часов: plan against delivered hours, substitutions, exports and rights."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from otmetka.academics.models import Workload
+from otmetka.journal.models import Lesson, Substitution
+from otmetka.people.models import Employee
+from otmetka.schedule.services.hours import REPORT_MONTHS, hours_by_teacher
+from otmetka.test import World
+
+pytestmark = pytest.mark.django_db
+
+
+def lesson(workload: Workload, day: dt.date, *, teacher: Employee | None = None,
+           hours: int = 2, status: str = Lesson.Status.HELD) -> Lesson:
+    return Lesson.objects.create(workload=workload, date=day, pair_number=1, hours=hours,
+                                 teacher=teacher or workload.teacher, status=status)
+
+
+def substituted(workload: Workload, day: dt.date, substitute: Employee) -> Lesson:
+    held = lesson(workload, day, teacher=substitute)
+    Substitution.objects.create(lesson=held, absent_teacher=workload.teacher,
+                                substitute=substitute, reason="Болезнь")
+    return held
+
+
+@pytest.fixture
+def journal(world: World, now: Any) -> World:
+    college = world.college
+    lesson(college.workload, dt.date(2026, 9, 7))
+    lesson(college.workload, dt.date(2026, 9, 30), hours=1)
+    lesson(college.workload, dt.date(2026, 10, 1))
+    lesson(college.workload, dt.date(2026, 11, 16))  # today counts
+    lesson(college.workload, dt.date(2026, 11, 17))  # tomorrow does not
+    lesson(college.workload, dt.date(2026, 10, 5), status=Lesson.Status.CANCELLED)
+    substituted(college.workload, dt.date(2026, 10, 12), college.employees["other_teacher"])
+    lesson(college.other_workload, dt.date(2026, 11, 2))
+    return world
+
+
+def test_substitute_gets_the_hours_and_the_absent_teacher_loses_them(journal: World) -> None:
+    college = journal.college
+    report = hours_by_teacher(college.organization.pk, college.year)
+    teachers = {t.employee.pk: t for t in report.teachers}
+    teacher = teachers[college.employees["teacher"].pk]
+    other = teachers[college.employees["other_teacher"].pk]
+    # 2 (07.09) + 1 (30.09) + 2 (01.10) + 2 (16.11); not the cancelled, the future, the replaced.
+    assert teacher.planned == 80
+    assert teacher.delivered == 7
+    assert teacher.balance == 73
+    assert teacher.substitutions_received == 2
+    assert teacher.substitutions_given == 0
+    assert other.delivered == 2 + 2
+    assert other.substitutions_given == 2
+    assert [line.own for line in other.lines] == [True, False]
+    assert report.delivered == 11
+    assert report.planned == 80 + 56
+
+
+def test_months_and_half_years_follow_the_lesson_dates(journal: World) -> None:
+    college = journal.college
+    lesson(college.workload, dt.date(2026, 9, 1))
+    report = hours_by_teacher(college.organization.pk, college.year,
+                              teacher_id=college.employees["teacher"].pk)
+    [teacher] = report.teachers
+    months = dict(zip(REPORT_MONTHS, teacher.months(), strict=True))
+    assert months[9] == 5 and months[10] == 2 and months[11] == 2 and months[12] == 0
+    assert teacher.delivered_first == 9 and teacher.delivered_second == 0
+
+
+def test_one_teacher_report_and_department_and_surname_filters(journal: World) -> None:
+    college = journal.college
+    other = college.employees["other_teacher"]
+    report = hours_by_teacher(college.organization.pk, college.year, teacher_id=other.pk)
+    assert [t.employee for t in report.teachers] == [other]
+    surname = other.person.last_name
+    report = hours_by_teacher(college.organization.pk, college.year, surname=surname)
+    assert other in [t.employee for t in report.teachers]
+    assert all(t.employee.person.last_name.startswith(surname[:3]) for t in report.teachers)
+
+
+def test_query_count_does_not_grow_with_teachers(
+    journal: World, django_assert_num_queries: Any
+) -> None:
+    college = journal.college
+    # Queries: the second semester's start, the lessons aggregated, the workload lines, the
+    # teachers with their persons and departments.
+    with django_assert_num_queries(4):
+        hours_by_teacher(college.organization.pk, college.year)
+    for key in ("curator", "head", "dispatcher"):
+        workload = Workload.objects.create(
+            academic_year=college.year, teacher=college.employees[key], group=college.group,
+            item=college.discipline, hours_first=30)
+        lesson(workload, dt.date(2026, 10, 20))
+    with django_assert_num_queries(4):
+        report = hours_by_teacher(college.organization.pk, college.year)
+    assert len(report.teachers) == 5
+
+
+def test_deputy_sees_the_report_for_all_teachers(journal: World) -> None:
+    response = journal.client_for("deputy").get(reverse("schedule:hours_report"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert journal.college.employees["teacher"].person.full_name in content
+    assert "Итого" in content
+    assert journal.client_for("dispatcher").get(reverse("schedule:hours_report")).status_code == 200
+
+
+def test_report_page_query_budget_is_constant(
+    journal: World, django_assert_max_num_queries: Any
+) -> None:
+    client = journal.client_for("deputy")
+    url = reverse("schedule:hours_report")
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url + "?q=Пре").status_code == 200
+
+
+@pytest.mark.parametrize("key", ["teacher", "student", "parent"])
+def test_all_teachers_report_is_refused_to_others(journal: World, key: str) -> None:
+    assert journal.client_for(key).get(reverse("schedule:hours_report")).status_code == 403
+
+
+def test_teacher_sees_own_hours_per_line(journal: World) -> None:
+    response = journal.client_for("teacher").get(reverse("schedule:hours_my"))
+    assert response.status_code == 200
+    assert journal.college.mdk.name in response.content.decode()
+    assert journal.client_for("student").get(reverse("schedule:hours_my")).status_code == 403
+
+
+def test_xlsx_has_headers_rows_and_the_totals_row(journal: World) -> None:
+    response = journal.client_for("deputy").get(reverse("schedule:hours_xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Преподаватель" and rows[1][1] == "План, ч"
+    assert rows[-1][0] == "Итого"
+    assert rows[-1][1] == 136
+    assert sheet.freeze_panes == "B3"
+
+
+def test_pdf_of_the_report_and_of_a_teacher(journal: World) -> None:
+    client = journal.client_for("deputy")
+    response = client.get(reverse("schedule:hours_pdf"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    teacher = journal.college.employees["teacher"]
+    response = client.get(reverse("schedule:hours_pdf") + f"?teacher={teacher.pk}")
+    assert response.content.startswith(b"%PDF")
+
+
+def test_teacher_exports_only_their_own(journal: World) -> None:
+    client = journal.client_for("teacher")
+    own = journal.college.employees["teacher"].pk
+    other = journal.college.employees["other_teacher"].pk
+    assert client.get(reverse("schedule:hours_xlsx") + f"?teacher={own}").status_code == 200
+    assert client.get(reverse("schedule:hours_xlsx") + f"?teacher={other}").status_code == 404
+    assert client.get(reverse("schedule:hours_pdf") + f"?teacher={other}").status_code == 404
+
+
+def test_stranger_sees_nothing_of_this_college(journal: World) -> None:
+    teacher = journal.college.employees["teacher"].pk
+    client = journal.client_for(journal.stranger.users["deputy"])
+    assert client.get(reverse("schedule:hours_xlsx") + f"?teacher={teacher}").status_code == 404
+    response = client.get(reverse("schedule:hours_report"))
+    assert response.status_code == 200
+    # The same persona names, but only the stranger college's teachers and no lesson of ours.
+    report = response.context["report"]
+    assert report.teachers
+    assert {t.employee.person.organization_id for t in report.teachers} == {
+        journal.stranger.organization.pk}
+    assert report.delivered == 0
+    assert journal.client_for("student").get(reverse("schedule:hours_xlsx")).status_code == 403
