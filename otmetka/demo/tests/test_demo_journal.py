@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from otmetka.academics.models import Membership, SubgroupMembership, Workload
 from otmetka.demo import catalog
@@ -31,6 +31,12 @@ from otmetka.journal.models import (
 )
 from otmetka.org.models import Organization, Period
 from otmetka.people.models import Student
+
+
+def journal_lessons() -> QuerySet[Lesson]:
+    """The past lessons the demo wrote into the journals; seed_demo then plans the rest of the
+    semester from the timetable (source «timetable»), which other tests cover."""
+    return Lesson.objects.filter(source=Lesson.Source.MANUAL)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +68,11 @@ def on_roll(rows: Rows, owner: int, student: int, day: dt.date) -> bool:
 
 
 def test_the_demo_teacher_keeps_a_journal_of_the_demo_students_group(seeded: str) -> None:
-    assert f"занятий {Lesson.objects.count()}, отметок {Mark.objects.count()}" in seeded
+    assert f"занятий {journal_lessons().count()}, отметок {Mark.objects.count()}" in seeded
     student = Student.objects.get(person__user__username="student")
     group = Membership.objects.on_day(DEMO_TODAY).get(student=student).group
     journals = Workload.objects.filter(teacher__person__user__username="teacher", group=group)
-    lessons = Lesson.objects.filter(workload__in=journals)
+    lessons = journal_lessons().filter(workload__in=journals)
     assert lessons.count() >= 20
     assert lessons.filter(teacher__person__user__username="teacher").exists()
     assert Mark.objects.filter(lesson__in=lessons, student=student).exists()
@@ -86,7 +92,7 @@ def test_every_workload_line_of_the_year_has_a_plan_and_lessons_follow_it(seeded
         topics = list(PlannedTopic.objects.filter(plan__workload=line).order_by("position"))
         assert [topic.position for topic in topics] == list(range(1, len(topics) + 1))
         assert sum(topic.hours for topic in topics) == line.hours_first + line.hours_second
-        taught = list(Lesson.objects.filter(workload=line).order_by("date", "pair_number")
+        taught = list(journal_lessons().filter(workload=line).order_by("date", "pair_number")
                       .values_list("topic__position", "topic_text", "topic__title",
                                    "lesson_type", "topic__lesson_type"))
         # The next topic each time, in date order, from this line's own plan.
@@ -99,7 +105,7 @@ def test_every_workload_line_of_the_year_has_a_plan_and_lessons_follow_it(seeded
     assert any(title.startswith("Введение. Предмет, цели и задачи дисциплины") for title in titles)
     assert any(title.startswith("Контрольная работа по разделу") for title in titles)
     assert any(title.startswith("Практическое занятие № ") for title in titles)
-    types = set(Lesson.objects.values_list("lesson_type", flat=True))
+    types = set(journal_lessons().values_list("lesson_type", flat=True))
     assert {LessonType.THEORY, LessonType.PRACTICAL, LessonType.CONTROL} <= types
 
 
@@ -124,12 +130,12 @@ def test_marks_and_attendance_only_for_students_on_the_roll_that_day(seeded: str
 
 
 def test_no_two_lessons_of_a_group_share_a_day_and_pair(seeded: str) -> None:
-    clashes = (Lesson.objects.values("workload__group_id", "date", "pair_number")
+    clashes = (journal_lessons().values("workload__group_id", "date", "pair_number")
                .annotate(count=Count("id")).filter(count__gt=1))
     assert not clashes.exists()
-    assert set(Lesson.objects.values_list("pair_number", flat=True)) <= set(range(1, 7))
+    assert set(journal_lessons().values_list("pair_number", flat=True)) <= set(range(1, 7))
     # The timetable keeps a teacher in one room at a time, substitutions aside.
-    teacher_clashes = (Lesson.objects.filter(substitution__isnull=True)
+    teacher_clashes = (journal_lessons().filter(substitution__isnull=True)
                        .values("teacher_id", "date", "pair_number")
                        .annotate(count=Count("id")).filter(count__gt=1))
     assert not teacher_clashes.exists()
@@ -138,7 +144,7 @@ def test_no_two_lessons_of_a_group_share_a_day_and_pair(seeded: str) -> None:
 def test_lessons_are_held_on_school_days_of_the_semester_before_today(seeded: str) -> None:
     semesters = list(Period.objects.semesters().values_list(
         "academic_year__organization_id", "date_from", "date_to"))
-    days = Lesson.objects.values_list("workload__group__organization_id", "date").distinct()
+    days = journal_lessons().values_list("workload__group__organization_id", "date").distinct()
     assert days
     for organization, day in days:
         assert day < DEMO_TODAY
@@ -147,12 +153,15 @@ def test_lessons_are_held_on_school_days_of_the_semester_before_today(seeded: st
                    for owner, date_from, date_to in semesters)
         assert not Period.objects.holidays().on_day(day).filter(
             academic_year__organization_id=organization).exists()
-    assert not Lesson.objects.filter(date=dt.date(2026, 11, 4)).exists()  # День народного единства
-    assert Lesson.objects.filter(date__lt=dt.date(2026, 9, 1)).count() == 0
+    # 4 November, День народного единства.
+    assert not journal_lessons().filter(date=dt.date(2026, 11, 4)).exists()
+    assert journal_lessons().filter(date__lt=dt.date(2026, 9, 1)).count() == 0
 
 
 def test_lessons_are_filled_by_their_teacher_mostly_on_the_day(seeded: str) -> None:
-    lessons = list(Lesson.objects.select_related("workload", "substitution", "created_by__person"))
+    lessons = list(
+        journal_lessons().select_related("workload", "substitution", "created_by__person")
+    )
     late = 0
     for lesson in lessons:
         assert lesson.status == Lesson.Status.HELD
@@ -203,7 +212,7 @@ def test_marks_absences_and_work_kinds_look_like_a_real_journal(seeded: str) -> 
     week_start = DEMO_TODAY - dt.timedelta(days=DEMO_TODAY.weekday())
     assert not Attendance.objects.filter(lesson__date__gte=week_start).exclude(
         code__in=(AttendanceCode.ABSENT, AttendanceCode.LATE)).exists()
-    per_lesson = list(Lesson.objects.exclude(lesson_type=LessonType.CONTROL)
+    per_lesson = list(journal_lessons().exclude(lesson_type=LessonType.CONTROL)
                       .annotate(marked=Count("marks__student", distinct=True))
                       .values_list("marked", flat=True))
     rostered = Membership.objects.on_day(DEMO_TODAY).count()
@@ -212,11 +221,13 @@ def test_marks_absences_and_work_kinds_look_like_a_real_journal(seeded: str) -> 
     share = sum(per_lesson) / len(per_lesson) / average_roster
     assert 0.12 < share < 0.35
     roll = sum(Membership.objects.filter(group=lesson.workload.group).on_day(lesson.date).count()
-               for lesson in Lesson.objects.select_related("workload__group")[:200])
-    absent = Attendance.objects.filter(lesson__in=Lesson.objects.all()[:200],
+               for lesson in journal_lessons().select_related("workload__group")[:200])
+    absent = Attendance.objects.filter(lesson__in=journal_lessons().all()[:200],
                                        code__in=ABSENCE_CODES).count()
     assert 0.01 < absent / roll < 0.1
-    assert not JournalHistory.objects.exists()  # generated data, not anyone's edits
+    # The written journals are generated data, not anyone's edits: no history for them (the
+    # lessons planned from the timetable go through the journal's service, which records them).
+    assert not JournalHistory.objects.filter(lesson_ref__in=journal_lessons().values("pk")).exists()
 
 
 def test_the_same_seed_and_day_give_the_same_journals() -> None:
@@ -260,3 +271,13 @@ def test_semester_days_skip_weekends_and_public_holidays() -> None:
     days = semester_days(dt.date(2026, 11, 2), dt.date(2026, 11, 8))
     assert days == [dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 5),
                     dt.date(2026, 11, 6)]
+
+
+def test_the_rest_of_the_semester_is_planned_from_the_timetable(seeded: str) -> None:
+    planned = Lesson.objects.filter(source=Lesson.Source.TIMETABLE)
+    assert planned.exists()
+    assert not planned.filter(date__lt=DEMO_TODAY).exists()
+    assert set(planned.values_list("status", flat=True)) == {Lesson.Status.PLANNED}
+    weekdays = {day.isoweekday() for day in planned.values_list("date", flat=True)}
+    assert weekdays <= {1, 2, 3, 4, 5}
+    assert "запланировано занятий до конца семестра" in seeded

@@ -11,10 +11,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from otmetka.accounts.models import RoleAssignment
+from otmetka.accounts.permissions import ActiveRole
+from otmetka.accounts.roles import Role
 from otmetka.demo.generator import DEMO_PASSWORD, DEMO_ROLES, SIZES, build_plan, write_plan
 from otmetka.demo.logins import login_table
 from otmetka.lib.dates import local_today
-from otmetka.org.models import Organization
+from otmetka.org.models import Organization, Period
+from otmetka.schedule.services.generation import MAX_DAYS, lessons_generate
 
 
 class Command(BaseCommand):
@@ -65,10 +69,12 @@ class Command(BaseCommand):
                   "заново, начните с пустой базы.") % {"names": ", ".join(existing)}
             )
         started = time.perf_counter()
-        plan = build_plan(size=size, seed=seed, today=today or local_today("Asia/Tomsk"))
+        today = today or local_today("Asia/Tomsk")
+        plan = build_plan(size=size, seed=seed, today=today)
         password_hash = make_password(DEMO_PASSWORD)  # Argon2 is slow: one hash for every login
         with transaction.atomic():
             written = write_plan(plan, password_hash=password_hash)
+            written["planned_lessons"] = plan_upcoming_lessons(today)
             if dry_run:
                 transaction.set_rollback(True)
         summary = {
@@ -99,8 +105,42 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Расписание текущего семестра: строк %(entries)s, без пересечений преподавателей, "
-              "кабинетов и групп.") % {"entries": written["timetable_entries"]}
+              "кабинетов и групп; запланировано занятий до конца семестра: %(planned)s.")
+            % {"entries": written["timetable_entries"], "planned": written["planned_lessons"]}
         )
         self.stdout.write("")
         for line in login_table(plan.logins):
             self.stdout.write(line)
+
+
+def plan_upcoming_lessons(today: dt.date) -> int:
+    """Plan the journal's lessons from today to the end of the semester from the timetable, as
+    the dispatcher of each demo college would (the past lessons are already in the journals)."""
+    created = 0
+    done: set[int] = set()
+    dispatchers = RoleAssignment.objects.filter(role=Role.DISPATCHER).select_related(
+        "user__person__employee", "organization"
+    )
+    for assignment in dispatchers.order_by("organization_id", "id"):
+        if assignment.organization_id in done:
+            continue
+        done.add(assignment.organization_id)
+        semester = (
+            Period.objects.semesters()
+            .filter(academic_year__organization_id=assignment.organization_id)
+            .filter(date_to__gte=today)
+            .order_by("date_from")
+            .first()
+        )
+        if semester is None:
+            continue
+        date_from = max(today, semester.date_from)
+        date_to = min(semester.date_to, date_from + dt.timedelta(days=MAX_DAYS - 1))
+        report = lessons_generate(
+            actor=ActiveRole(assignment),
+            organization_id=assignment.organization_id,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        created += report.created
+    return created
