@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from otmetka.academics.models import Workload
 from otmetka.accounts.permissions import ActiveRole
-from otmetka.audit.services import audit_record
+from otmetka.audit.services import audit_delete, audit_record
 from otmetka.journal.history import history_record
 from otmetka.journal.locks import active_unlock, lesson_lock, lock_boundary
 from otmetka.journal.models import (
@@ -360,6 +360,72 @@ def substitution_set(
     return substitution
 
 
+@transaction.atomic
+def substitution_remove(*, actor: ActiveRole, lesson: Lesson, reason: str) -> None:
+    """Undo a substitution: the journal's own teacher keeps the lesson (and its hours) again."""
+    workload = lesson.workload
+    _check_scope(actor, workload)
+    if not can_set_substitution(actor):
+        raise NotAllowed(_("Оформлять замещения вы не можете."))
+    substitution = Substitution.objects.filter(lesson=lesson).first()
+    if substitution is None:
+        return
+    substitute_id = lesson.teacher_id
+    lesson.teacher_id = substitution.absent_teacher_id
+    lesson.save(update_fields=["teacher", "updated_at"])
+    history_record(
+        actor=actor.user,
+        organization_id=_organization_id(workload),
+        workload_id=workload.pk,
+        entity=JournalHistory.Entity.LESSON,
+        action=JournalHistory.Action.UPDATE,
+        entity_id=lesson.pk,
+        lesson_id=lesson.pk,
+        old={"teacher": substitute_id},
+        new={"teacher": substitution.absent_teacher_id},
+        reason=reason,
+    )
+    audit_delete(
+        actor=actor.user,
+        instance=substitution,
+        organization_id=actor.organization_id,
+        fields=["absent_teacher", "substitute", "reason"],
+        reason=reason,
+    )
+    substitution.delete()
+
+
+@transaction.atomic
+def lessons_restore_planned(*, actor: ActiveRole, lesson_ids: Iterable[int], reason: str) -> int:
+    """Put cancelled timetable lessons back to planned (their cancellation was withdrawn)."""
+    if not actor.has("timetable.edit"):
+        raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
+    lessons = list(
+        Lesson.objects.filter(
+            pk__in=list(lesson_ids),
+            workload__group__organization_id=actor.organization_id,
+            source=Lesson.Source.TIMETABLE,
+            status=Lesson.Status.CANCELLED,
+        ).select_related("workload__group")
+    )
+    for lesson in lessons:
+        lesson.status = Lesson.Status.PLANNED
+        lesson.save(update_fields=["status", "updated_at"])
+        history_record(
+            actor=actor.user,
+            organization_id=lesson.workload.group.organization_id,
+            workload_id=lesson.workload_id,
+            entity=JournalHistory.Entity.LESSON,
+            action=JournalHistory.Action.UPDATE,
+            entity_id=lesson.pk,
+            lesson_id=lesson.pk,
+            old={"status": Lesson.Status.CANCELLED},
+            new={"status": Lesson.Status.PLANNED},
+            reason=reason,
+        )
+    return len(lessons)
+
+
 @dataclass(frozen=True)
 class PlannedLessonRow:
     """A lesson the timetable wants: journal, date, pair; a substitute when a change says so."""
@@ -428,29 +494,43 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
     )
     taken = set(
         Lesson.objects.filter(
-            workload_id__in=workloads, date__gte=date_from, date__lte=date_to,
+            workload_id__in=workloads,
+            date__gte=date_from,
+            date__lte=date_to,
             pair_number__isnull=False,
         ).values_list("workload_id", "date", "pair_number")
     )
     teacher_ids = {row.teacher_id for row in rows if row.teacher_id is not None}
     teacher_ids |= {row.absent_teacher_id for row in rows if row.absent_teacher_id is not None}
-    known_teachers = set(
-        Employee.objects.filter(
-            pk__in=teacher_ids, person__organization_id=actor.organization_id
-        ).values_list("pk", flat=True)
-    ) if teacher_ids else set()
-    closed = set(
-        AttestationSheet.objects.filter(
-            group_id__in={w.group_id for w in workloads.values()},
-            period__in=[p.pk for p in periods],
-            status=AttestationSheet.Status.CLOSED,
-        ).values_list("group_id", "item_id", "period_id")
-    ) if periods else set()
-    unlocked = set(
-        JournalUnlock.objects.filter(
-            workload_id__in=workloads, revoked_at__isnull=True, valid_until__gt=timezone.now()
-        ).values_list("workload_id", flat=True)
-    ) if date_from < boundary else set()
+    known_teachers = (
+        set(
+            Employee.objects.filter(
+                pk__in=teacher_ids, person__organization_id=actor.organization_id
+            ).values_list("pk", flat=True)
+        )
+        if teacher_ids
+        else set()
+    )
+    closed = (
+        set(
+            AttestationSheet.objects.filter(
+                group_id__in={w.group_id for w in workloads.values()},
+                period__in=[p.pk for p in periods],
+                status=AttestationSheet.Status.CLOSED,
+            ).values_list("group_id", "item_id", "period_id")
+        )
+        if periods
+        else set()
+    )
+    unlocked = (
+        set(
+            JournalUnlock.objects.filter(
+                workload_id__in=workloads, revoked_at__isnull=True, valid_until__gt=timezone.now()
+            ).values_list("workload_id", flat=True)
+        )
+        if date_from < boundary
+        else set()
+    )
     user = actor.user if getattr(actor.user, "pk", None) else None
     lessons: list[Lesson] = []
     substitutes: list[tuple[Lesson, PlannedLessonRow]] = []
@@ -458,14 +538,17 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
         workload = workloads[row.workload_id]
         label = _row_label(workload, row.date, row.pair_number)
         day_periods = [
-            p for p in periods
+            p
+            for p in periods
             if p.academic_year_id == workload.academic_year_id
             and p.date_from <= row.date <= p.date_to
         ]
         refusal = _calendar_refusal({p.kind for p in day_periods}, workload.academic_year)
         semester = next((p for p in day_periods if p.kind == Period.Kind.SEMESTER), None)
-        if not refusal and semester is not None and (
-            (workload.group_id, workload.item_id, semester.pk) in closed
+        if (
+            not refusal
+            and semester is not None
+            and ((workload.group_id, workload.item_id, semester.pk) in closed)
         ):
             refusal = _("Ведомость за этот семестр закрыта: журнал менять нельзя.")
         if not refusal and row.date < boundary and workload.pk not in unlocked:

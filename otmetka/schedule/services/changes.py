@@ -18,7 +18,12 @@ from otmetka.academics.models import Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_change, audit_delete
 from otmetka.journal.models import Lesson
-from otmetka.journal.services.lessons import substitution_set
+from otmetka.journal.services.lessons import (
+    lessons_restore_planned,
+    lessons_unplan,
+    substitution_remove,
+    substitution_set,
+)
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.notifications.models import Notification
 from otmetka.notifications.services import notify
@@ -216,6 +221,16 @@ def change_cancel(
             reason=reason,
         ),
     )
+    # A lesson already planned for that pair is cancelled in the journal at once (one without
+    # marks or a topic; a lesson holding data is kept, and generation reports it).
+    planned = Lesson.objects.filter(
+        workload=workload,
+        date=date,
+        pair_number=entry.pair_number,
+        source=Lesson.Source.TIMETABLE,
+        status=Lesson.Status.PLANNED,
+    ).values_list("pk", flat=True)
+    lessons_unplan(actor=actor, lesson_ids=list(planned), cancel=True)
     _announce(change, teachers=[workload.teacher])
     return change
 
@@ -395,6 +410,15 @@ def change_delete(*, actor: ActiveRole, change: ScheduleChange) -> None:
         fields=AUDIT_FIELDS,
     )
     _announce(change, teachers=teachers, title=title)
+    pair = change.entry.pair_number if change.entry else change.pair_number
+    lessons = Lesson.objects.filter(workload=workload, date=change.date, pair_number=pair)
+    if change.kind == ScheduleChange.Kind.REPLACE_TEACHER:
+        for lesson in lessons.filter(substitution__isnull=False).select_related("workload"):
+            substitution_remove(actor=actor, lesson=lesson, reason=title)
+    elif change.kind == ScheduleChange.Kind.CANCEL:
+        lessons_restore_planned(
+            actor=actor, lesson_ids=lessons.values_list("pk", flat=True), reason=title
+        )
     change.delete()
 
 

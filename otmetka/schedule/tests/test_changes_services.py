@@ -203,3 +203,62 @@ def test_extra_checks_group_conflict(world: World, entry: Any) -> None:
 def test_reason_required(world: World, entry: Any) -> None:
     with pytest.raises(DomainError, match="Укажите причину"):
         services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="  ")
+
+
+def test_cancel_cancels_the_planned_lesson_but_keeps_a_filled_one(world: World, entry: Any) -> None:
+    workload = world.college.workload
+    teacher = world.college.employees["teacher"]
+    planned = Lesson.objects.create(
+        workload=workload,
+        date=TUESDAY,
+        pair_number=entry.pair_number,
+        teacher=teacher,
+        status=Lesson.Status.PLANNED,
+        source=Lesson.Source.TIMETABLE,
+    )
+    services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="Карантин")
+    planned.refresh_from_db()
+    assert planned.status == Lesson.Status.CANCELLED
+    next_week = TUESDAY + dt.timedelta(days=7)
+    filled = Lesson.objects.create(
+        workload=workload,
+        date=next_week,
+        pair_number=entry.pair_number,
+        teacher=teacher,
+        status=Lesson.Status.PLANNED,
+        source=Lesson.Source.TIMETABLE,
+        topic_text="Введение",
+    )
+    services.change_cancel(actor=actor(world), entry=entry, date=next_week, reason="Карантин")
+    filled.refresh_from_db()
+    assert filled.status == Lesson.Status.PLANNED
+
+
+def test_deleting_a_change_undoes_it_in_the_journal(world: World, entry: Any) -> None:
+    college = world.college
+    teacher = college.employees["teacher"]
+    lesson = Lesson.objects.create(
+        workload=college.workload,
+        date=TUESDAY,
+        pair_number=2,
+        teacher=teacher,
+        status=Lesson.Status.PLANNED,
+        source=Lesson.Source.TIMETABLE,
+    )
+    replaced = services.change_replace_teacher(
+        actor=actor(world),
+        entry=entry,
+        date=TUESDAY,
+        teacher=college.employees["other_teacher"],
+        reason="Курсы",
+    )
+    services.change_delete(actor=actor(world), change=replaced)
+    lesson.refresh_from_db()
+    assert lesson.teacher == teacher
+    assert not Substitution.objects.filter(lesson=lesson).exists()
+    cancelled = services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="ЧС")
+    lesson.refresh_from_db()
+    assert lesson.status == Lesson.Status.CANCELLED
+    services.change_delete(actor=actor(world), change=cancelled)
+    lesson.refresh_from_db()
+    assert lesson.status == Lesson.Status.PLANNED
