@@ -65,6 +65,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Организация"), "org:settings", ("org.edit",)),
     MenuItem(_("Виды работ"), "journal:work_kind_list", ("org.edit",)),
     MenuItem(_("Кабинеты и звонки"), "org:room_list", ("timetable.edit",)),
+    MenuItem(_("Сокращённые дни"), "schedule:date_bells", ("timetable.edit",)),
     MenuItem(_("Журнал аудита"), "accounts:audit_log", ("audit.view",)),
     MenuItem(_("Мои данные"), "accounts:profile", ("diary.view_own",)),
 )

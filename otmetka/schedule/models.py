@@ -51,6 +51,30 @@ class DayBells(models.Model):
         return f"{self.get_weekday_display()}: {self.bell_schedule}"
 
 
+class DateBells(models.Model):
+    """Bells for one date (a shortened pre-holiday day): overrides the weekday's bells."""
+
+    organization = models.ForeignKey(
+        "org.Organization", on_delete=models.CASCADE, related_name="date_bells"
+    )
+    date = models.DateField(_("дата"))
+    bell_schedule = models.ForeignKey(
+        "org.BellSchedule", on_delete=models.CASCADE, related_name="+", verbose_name=_("звонки")
+    )
+    reason = models.CharField(_("причина"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("звонки на дату")
+        verbose_name_plural = _("звонки на даты")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="date_bells_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y}: {self.bell_schedule}"
+
+
 class TimetableEntryQuerySet(models.QuerySet["TimetableEntry"]):
     def valid_on(self, day: dt.date) -> Self:
         return self.filter(valid_from__lte=day, valid_to__gte=day)

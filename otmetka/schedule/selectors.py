@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from otmetka.org.models import Pair, Period
-from otmetka.schedule.models import DayBells, ScheduleChange, TimetableEntry, WeekParity
+from otmetka.schedule.models import (
+    DateBells,
+    DayBells,
+    ScheduleChange,
+    TimetableEntry,
+    WeekParity,
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,13 @@ class _Calendar:
     year_starts: list[tuple[dt.date, dt.date, dt.date]]  # (year from, year to, year from)
     holidays: list[tuple[dt.date, dt.date]]
     bells: dict[int, dict[int, tuple[dt.time, dt.time]]]  # weekday → pair → (start, end)
+    # Dates with their own bells (shortened days), overriding the weekday's.
+    date_bells: dict[dt.date, dict[int, tuple[dt.time, dt.time]]] = field(default_factory=dict)
+
+    def bells_on(self, day: dt.date) -> dict[int, tuple[dt.time, dt.time]]:
+        if day in self.date_bells:
+            return self.date_bells[day]
+        return self.bells.get(day.isoweekday(), {})
 
     def year_start(self, day: dt.date) -> dt.date | None:
         for date_from, date_to, start in self.year_starts:
@@ -126,15 +139,29 @@ def _calendar(organization_id: int, date_from: dt.date, date_to: dt.date) -> _Ca
         years[year.pk] = (year.date_from, year.date_to, year.date_from)
         if period.kind == Period.Kind.HOLIDAYS:
             holidays.append((period.date_from, period.date_to))
-    return _Calendar(list(years.values()), holidays, _bells(organization_id))
+    weekday_bells, dated = _bells(organization_id, date_from, date_to)
+    return _Calendar(list(years.values()), holidays, weekday_bells, dated)
 
 
-def _bells(organization_id: int) -> dict[int, dict[int, tuple[dt.time, dt.time]]]:
-    # 2 queries: the weekday → bell schedule rows, then every pair of the organization.
+def _bells(
+    organization_id: int, date_from: dt.date, date_to: dt.date
+) -> tuple[
+    dict[int, dict[int, tuple[dt.time, dt.time]]], dict[dt.date, dict[int, tuple[dt.time, dt.time]]]
+]:
+    """The pairs of each weekday, and of the dates in the range that have their own bells.
+
+    3 queries: the weekday → bell schedule rows, the dated overrides in the range, then every
+    pair of the organization.
+    """
     by_weekday = dict(
         DayBells.objects.filter(organization_id=organization_id).values_list(
             "weekday", "bell_schedule_id"
         )
+    )
+    by_date = dict(
+        DateBells.objects.filter(
+            organization_id=organization_id, date__gte=date_from, date__lte=date_to
+        ).values_list("date", "bell_schedule_id")
     )
     pairs: dict[int, dict[int, tuple[dt.time, dt.time]]] = {}
     default_id: int | None = None
@@ -149,12 +176,14 @@ def _bells(organization_id: int) -> dict[int, dict[int, tuple[dt.time, dt.time]]
     for weekday in range(1, 7):
         chosen = by_weekday.get(weekday, default_id)
         result[weekday] = pairs.get(chosen, {}) if chosen is not None else {}
-    return result
+    dated = {day: pairs.get(schedule_id, {}) for day, schedule_id in by_date.items()}
+    return result, dated
 
 
 def day_bells(organization_id: int, day: dt.date) -> dict[int, tuple[dt.time, dt.time]]:
-    """The pairs (number → start, end) of the bells a date uses (2 queries)."""
-    return _bells(organization_id).get(day.isoweekday(), {})
+    """The pairs (number → start, end) of the bells a date uses (3 queries)."""
+    weekday_bells, dated = _bells(organization_id, day, day)
+    return dated.get(day, weekday_bells.get(day.isoweekday(), {}))
 
 
 _WORKLOAD_JOINS = (
@@ -252,7 +281,7 @@ def day_slots(
     room_id: int | None = None,
     include_cancelled: bool = False,
 ) -> list[Slot]:
-    """The pairs that take place on a day (see ``Slot`` for the fields); five queries."""
+    """The pairs that take place on a day (see ``Slot`` for the fields); six queries."""
     return range_slots(
         organization_id,
         day,
@@ -273,7 +302,7 @@ def week_slots(
     room_id: int | None = None,
     include_cancelled: bool = False,
 ) -> list[Slot]:
-    """The pairs of Monday–Saturday of the week containing ``day``; five queries."""
+    """The pairs of Monday–Saturday of the week containing ``day``; six queries."""
     monday = week_monday(day)
     return range_slots(
         organization_id,
@@ -287,7 +316,7 @@ def week_slots(
 
 
 def _times(calendar: _Calendar, day: dt.date, pair: int) -> tuple[dt.time | None, dt.time | None]:
-    times = calendar.bells.get(day.isoweekday(), {}).get(pair)
+    times = calendar.bells_on(day).get(pair)
     return times if times is not None else (None, None)
 
 
@@ -436,16 +465,35 @@ def teacher_day(
                     weekday=weekday,
                     bell_schedule_id=OuterRef("bell_schedule_id"),
                 )
-            )
+            ),
+            for_date=Exists(
+                DateBells.objects.filter(
+                    organization_id=organization_id,
+                    date=day,
+                    bell_schedule_id=OuterRef("bell_schedule_id"),
+                )
+            ),
         )
-        .values_list("number", "starts_at", "ends_at", "bell_schedule__is_default", "for_weekday")
+        .values_list(
+            "number",
+            "starts_at",
+            "ends_at",
+            "bell_schedule__is_default",
+            "for_weekday",
+            "for_date",
+        )
     )
-    for number, pair_start, pair_end, is_default, for_weekday in rows:
+    own_date: dict[int, tuple[dt.time, dt.time]] = {}
+    for number, pair_start, pair_end, is_default, for_weekday, for_date in rows:
+        if for_date:
+            own_date[number] = (pair_start, pair_end)
         if for_weekday:
             own_day[number] = (pair_start, pair_end)
         elif is_default:
             bells[number] = (pair_start, pair_end)
-    if own_day:
+    if own_date:
+        bells = own_date
+    elif own_day:
         bells = own_day
     changed_room = ScheduleChange.objects.filter(
         organization_id=organization_id,
@@ -579,9 +627,7 @@ class WeekGrid:
         return self.days[-1]
 
 
-def week_grid(
-    organization_id: int, entries: TimetableEntryQuerySet, monday: dt.date
-) -> WeekGrid:
+def week_grid(organization_id: int, entries: TimetableEntryQuerySet, monday: dt.date) -> WeekGrid:
     """Rows = pairs, columns = Mon–Sat of the week of `monday` (four queries).
 
     Queries: the academic year of the week, day bells, pairs, the entries.
@@ -590,9 +636,7 @@ def week_grid(
     year = AcademicYear.objects.filter(organization_id=organization_id).on_day(monday).first()
     parity = week_parity(year.date_from, monday) if year else None
     pairs = bell_pairs(organization_id)
-    rows_entries = list(
-        entries.overlapping(days[0], days[-1]).select_related(*ENTRY_RELATED)
-    )
+    rows_entries = list(entries.overlapping(days[0], days[-1]).select_related(*ENTRY_RELATED))
     numbers = {n for day_pairs in pairs.values() for n in day_pairs}
     numbers |= {entry.pair_number for entry in rows_entries}
     rows = []
@@ -601,9 +645,12 @@ def week_grid(
         for day in days:
             weekday = day.isoweekday()
             found = [
-                e for e in rows_entries
-                if e.weekday == weekday and e.pair_number == number
-                and e.valid_from <= day <= e.valid_to and parity_matches(e.parity, parity)
+                e
+                for e in rows_entries
+                if e.weekday == weekday
+                and e.pair_number == number
+                and e.valid_from <= day <= e.valid_to
+                and parity_matches(e.parity, parity)
             ]
             cells.append(GridCell(date=day, pair=pairs[weekday].get(number), entries=found))
         default = next((c.pair for c in cells if c.pair is not None), None)

@@ -1,5 +1,6 @@
 from django.urls import path  # noqa: F401
 
+from otmetka.schedule.views import bells as bells_views
 from otmetka.schedule.views import changes as changes_views  # changes
 from otmetka.schedule.views import entries as entries_views  # entries
 from otmetka.schedule.views import feeds as feeds_views  # changes
@@ -50,4 +51,10 @@ urlpatterns: list = [
     path("hours/report.xlsx", hours_views.hours_xlsx, name="hours_xlsx"),
     path("hours/report.pdf", hours_views.hours_pdf, name="hours_pdf"),
     # === end hours ===
+    path("bells/dates/", bells_views.date_bells, name="date_bells"),
+    path(
+        "bells/dates/<int:date_bells_id>/remove/",
+        bells_views.date_bells_remove,
+        name="date_bells_remove",
+    ),
 ]

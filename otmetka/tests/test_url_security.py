@@ -32,7 +32,7 @@ from otmetka.journal.models import (
 from otmetka.notifications.models import Notification
 from otmetka.org.models import BellSchedule, Pair, Room
 from otmetka.people.models import Consent, Guardianship
-from otmetka.schedule.models import CalendarFeed, ScheduleChange, TimetableEntry
+from otmetka.schedule.models import CalendarFeed, DateBells, ScheduleChange, TimetableEntry
 from otmetka.test import World
 
 # Pages anyone may open.
@@ -161,6 +161,9 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
         workload=w.college.workload, period=w.college.semester1, requested_by=w.user("teacher")
     ).pk,
     "entry_id": lambda w: _entry(w).pk,
+    "date_bells_id": lambda w: DateBells.objects.create(
+        organization=w.org, date=dt.date(2026, 12, 28), bell_schedule=_bells(w)
+    ).pk,
     "change_id": lambda w: ScheduleChange.objects.create(
         organization=w.org,
         date=dt.date(2026, 11, 17),

@@ -103,7 +103,8 @@ def clash_messages(candidate: TimetableEntry, other: TimetableEntry) -> list[str
     messages: list[str] = []
     if mine.teacher_id == theirs.teacher_id:
         messages.append(
-            _("Преподаватель %(teacher)s уже ведёт %(group)s %(slot)s") % {
+            _("Преподаватель %(teacher)s уже ведёт %(group)s %(slot)s")
+            % {
                 "teacher": theirs.teacher.person.short_name,
                 "group": _group_label(theirs),
                 "slot": slot,
@@ -111,7 +112,8 @@ def clash_messages(candidate: TimetableEntry, other: TimetableEntry) -> list[str
         )
     if candidate.room_id is not None and candidate.room_id == other.room_id:
         messages.append(
-            _("Кабинет %(room)s занят группой %(group)s %(slot)s") % {
+            _("Кабинет %(room)s занят группой %(group)s %(slot)s")
+            % {
                 "room": other.room.number if other.room else "",
                 "group": _group_label(theirs),
                 "slot": slot,
@@ -119,7 +121,8 @@ def clash_messages(candidate: TimetableEntry, other: TimetableEntry) -> list[str
         )
     if _groups_clash(mine, theirs):
         messages.append(
-            _("Группа %(group)s в это время на %(item)s %(slot)s") % {
+            _("Группа %(group)s в это время на %(item)s %(slot)s")
+            % {
                 "group": _group_label(theirs),
                 "item": theirs.item.index,
                 "slot": slot,
@@ -188,7 +191,7 @@ def organization_conflicts(organization_id: int, since: dt.date) -> list[Conflic
     found: list[Conflict] = []
     for slot_entries in by_slot.values():
         for index, first in enumerate(slot_entries):
-            for second in slot_entries[index + 1:]:
+            for second in slot_entries[index + 1 :]:
                 messages = clash_messages(first, second)
                 if messages:
                     found.append(Conflict(first=first, second=second, messages=messages))

@@ -98,15 +98,26 @@ def entry_create(
     """A weekly pair for a workload line; refused with every conflict it would make."""
     require_edit(actor)
     entry = TimetableEntry(
-        workload=_load_workload(workload), weekday=weekday, pair_number=pair_number, room=room,
-        parity=parity, valid_from=valid_from, valid_to=valid_to, created_by=actor.user,
+        workload=_load_workload(workload),
+        weekday=weekday,
+        pair_number=pair_number,
+        room=room,
+        parity=parity,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_by=actor.user,
     )
     errors = entry_problems(actor=actor, entry=entry)
     if errors:
         raise ValidationFailed(errors)
     entry.save()
-    audit_change(actor=actor.user, instance=entry, before=None,
-                 organization_id=actor.organization_id, fields=ENTRY_FIELDS)
+    audit_change(
+        actor=actor.user,
+        instance=entry,
+        before=None,
+        organization_id=actor.organization_id,
+        fields=ENTRY_FIELDS,
+    )
     return entry
 
 
@@ -139,19 +150,28 @@ def entry_update(
     if errors:
         raise ValidationFailed(errors)
     entry.save()
-    audit_change(actor=actor.user, instance=entry, before=before,
-                 organization_id=actor.organization_id, fields=ENTRY_FIELDS)
+    audit_change(
+        actor=actor.user,
+        instance=entry,
+        before=before,
+        organization_id=actor.organization_id,
+        fields=ENTRY_FIELDS,
+    )
     return entry
 
 
 def _delete(actor: ActiveRole, entry: TimetableEntry) -> None:
     if entry.changes.exists():
         raise DomainError(
-            _("У пары «%(entry)s» есть изменения на даты; закончите её действие датой, "
-              "а не удаляйте.") % {"entry": entry}
+            _(
+                "У пары «%(entry)s» есть изменения на даты; закончите её действие датой, "
+                "а не удаляйте."
+            )
+            % {"entry": entry}
         )
-    audit_delete(actor=actor.user, instance=entry, organization_id=actor.organization_id,
-                 fields=ENTRY_FIELDS)
+    audit_delete(
+        actor=actor.user, instance=entry, organization_id=actor.organization_id, fields=ENTRY_FIELDS
+    )
     entry.delete()
 
 
@@ -171,8 +191,13 @@ def end_before(actor: ActiveRole, entry: TimetableEntry, day: dt.date) -> None:
     before = snapshot(entry, ENTRY_FIELDS)
     entry.valid_to = day - dt.timedelta(days=1)
     entry.save(update_fields=["valid_to"])
-    audit_change(actor=actor.user, instance=entry, before=before,
-                 organization_id=actor.organization_id, fields=ENTRY_FIELDS)
+    audit_change(
+        actor=actor.user,
+        instance=entry,
+        before=before,
+        organization_id=actor.organization_id,
+        fields=ENTRY_FIELDS,
+    )
 
 
 def _require_group(actor: ActiveRole, group: Group) -> None:
@@ -195,8 +220,14 @@ def week_copy(
         raise DomainError(_("Неделя задаётся датой её понедельника."), field="target")
     if source_monday == target_monday:
         raise DomainError(_("Выберите другую неделю, не ту, что копируется."), field="target")
-    related = ("workload__academic_year", "workload__group", "workload__item",
-               "workload__subgroup", "workload__teacher__person", "room")
+    related = (
+        "workload__academic_year",
+        "workload__group",
+        "workload__item",
+        "workload__subgroup",
+        "workload__teacher__person",
+        "room",
+    )
     group_entries = TimetableEntry.objects.filter(workload__group=group).select_related(*related)
     source = list(group_entries.overlapping(source_monday, source_monday + dt.timedelta(days=5)))
     if not source:
@@ -208,18 +239,30 @@ def week_copy(
             continue
         if entry.valid_to < source_monday + dt.timedelta(days=entry.weekday - 1):
             continue
-        copies.append(TimetableEntry(
-            workload=entry.workload, weekday=entry.weekday, pair_number=entry.pair_number,
-            room=entry.room, parity=entry.parity, valid_from=target_monday,
-            valid_to=entry.workload.academic_year.date_to, created_by=actor.user,
-        ))
+        copies.append(
+            TimetableEntry(
+                workload=entry.workload,
+                weekday=entry.weekday,
+                pair_number=entry.pair_number,
+                room=entry.room,
+                parity=entry.parity,
+                valid_from=target_monday,
+                valid_to=entry.workload.academic_year.date_to,
+                created_by=actor.user,
+            )
+        )
     _save_all(actor, copies, exclude_ids=[e.pk for e in ending], target_monday=target_monday)
     for entry in ending:
         end_before(actor, entry, target_monday)
     for copy in copies:
         copy.save()
-        audit_change(actor=actor.user, instance=copy, before=None,
-                     organization_id=actor.organization_id, fields=ENTRY_FIELDS)
+        audit_change(
+            actor=actor.user,
+            instance=copy,
+            before=None,
+            organization_id=actor.organization_id,
+            fields=ENTRY_FIELDS,
+        )
     return copies
 
 
@@ -234,11 +277,14 @@ def _save_all(
     messages: list[str] = []
     for entry in entries:
         if entry.valid_to < target_monday:
-            messages.append(_("Неделя %(week)s вне учебного года.") % {
-                "week": target_monday.strftime("%d.%m.%Y")})
+            messages.append(
+                _("Неделя %(week)s вне учебного года.")
+                % {"week": target_monday.strftime("%d.%m.%Y")}
+            )
             break
-        for found in entry_problems(actor=actor, entry=entry, pairs=pairs, also=entries,
-                                    exclude_ids=exclude_ids).values():
+        for found in entry_problems(
+            actor=actor, entry=entry, pairs=pairs, also=entries, exclude_ids=exclude_ids
+        ).values():
             messages.extend(m for m in found if m not in messages)
     if messages:
         raise ValidationFailed({None: messages})
@@ -252,8 +298,9 @@ def day_clear(*, actor: ActiveRole, group: Group, weekday: int, on: dt.date) -> 
     if weekday not in range(1, 7):
         raise DomainError(_("Выберите день недели с понедельника по субботу."), field="weekday")
     entries = list(
-        TimetableEntry.objects.filter(workload__group=group, weekday=weekday, valid_to__gte=on)
-        .select_related("workload__group", "workload__item", "workload__teacher__person", "room")
+        TimetableEntry.objects.filter(
+            workload__group=group, weekday=weekday, valid_to__gte=on
+        ).select_related("workload__group", "workload__item", "workload__teacher__person", "room")
     )
     for entry in entries:
         end_before(actor, entry, on)

@@ -26,8 +26,16 @@ from otmetka.org.models import AcademicYear, Period
 from otmetka.people.models import Employee, person_sort_key
 
 MONTH_NAMES = {
-    9: _("сен"), 10: _("окт"), 11: _("ноя"), 12: _("дек"), 1: _("янв"), 2: _("фев"),
-    3: _("мар"), 4: _("апр"), 5: _("май"), 6: _("июн"),
+    9: _("сен"),
+    10: _("окт"),
+    11: _("ноя"),
+    12: _("дек"),
+    1: _("янв"),
+    2: _("фев"),
+    3: _("мар"),
+    4: _("апр"),
+    5: _("май"),
+    6: _("июн"),
 }
 # The months of the report's columns, September to June.
 REPORT_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
@@ -107,8 +115,7 @@ class TeacherHours:
         return sum(line.received for line in self.lines)
 
     def months(self) -> list[int]:
-        return [sum(line.by_month.get(month, 0) for line in self.lines)
-                for month in REPORT_MONTHS]
+        return [sum(line.by_month.get(month, 0) for line in self.lines) for month in REPORT_MONTHS]
 
 
 @dataclass
@@ -134,8 +141,9 @@ class HoursReport:
         return sum(teacher.substitutions_given for teacher in self.teachers)
 
     def months(self) -> list[int]:
-        return [sum(values) for values in zip(*(t.months() for t in self.teachers),
-                                              strict=True)] or [0] * len(REPORT_MONTHS)
+        return [
+            sum(values) for values in zip(*(t.months() for t in self.teachers), strict=True)
+        ] or [0] * len(REPORT_MONTHS)
 
 
 def hours_by_teacher(
@@ -151,9 +159,12 @@ def hours_by_teacher(
     assert academic_year.organization_id == organization_id
     if today is None:
         today = local_today(academic_year.organization.timezone)
-    second_start = (Period.objects.semesters()
-                    .filter(academic_year=academic_year, number=2)
-                    .values_list("date_from", flat=True).first()) or academic_year.date_to
+    second_start = (
+        Period.objects.semesters()
+        .filter(academic_year=academic_year, number=2)
+        .values_list("date_from", flat=True)
+        .first()
+    ) or academic_year.date_to
     lessons = Lesson.objects.filter(
         workload__academic_year=academic_year,
         workload__group__organization_id=organization_id,
@@ -164,8 +175,11 @@ def hours_by_teacher(
     rows = list(
         lessons.annotate(
             month=ExtractMonth("date"),
-            half=Case(When(date__gte=second_start, then=Value(2)), default=Value(1),
-                      output_field=IntegerField()),
+            half=Case(
+                When(date__gte=second_start, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
         )
         .values("workload_id", "teacher_id", "month", "half")
         .annotate(total=Sum("hours"))
@@ -224,11 +238,19 @@ def hours_by_teacher(
             owner = line_of(workload.teacher_id, workload)
             if owner is not None:
                 owner.received += total
-    ordered = sorted(teachers.values(),
-                     key=lambda teacher: (teacher.employee.person.sort_key, teacher.employee.pk))
+    ordered = sorted(
+        teachers.values(),
+        key=lambda teacher: (teacher.employee.person.sort_key, teacher.employee.pk),
+    )
     for teacher in ordered:
-        teacher.lines.sort(key=lambda line: (not line.own, line.workload.group.name,
-                                             line.workload.item.position, line.workload.pk))
+        teacher.lines.sort(
+            key=lambda line: (
+                not line.own,
+                line.workload.group.name,
+                line.workload.item.position,
+                line.workload.pk,
+            )
+        )
     return HoursReport(academic_year, today, ordered)
 
 
@@ -253,28 +275,56 @@ class HoursTable:
 
 def teachers_table(report: HoursReport) -> HoursTable:
     """All teachers: ФИО, plan, delivered by month, delivered, balance, substitutions."""
-    headers = [str(_("Преподаватель")), str(_("План, ч")), *month_headers(), str(_("Факт, ч")),
-               str(_("Остаток, ч")), str(_("Замещал, ч")), str(_("Замещали, ч"))]
+    headers = [
+        str(_("Преподаватель")),
+        str(_("План, ч")),
+        *month_headers(),
+        str(_("Факт, ч")),
+        str(_("Остаток, ч")),
+        str(_("Замещал, ч")),
+        str(_("Замещали, ч")),
+    ]
     rows: list[list[str | int]] = [
-        [teacher.employee.person.full_name, teacher.planned, *teacher.months(),
-         teacher.delivered, teacher.balance, teacher.substitutions_given,
-         teacher.substitutions_received]
+        [
+            teacher.employee.person.full_name,
+            teacher.planned,
+            *teacher.months(),
+            teacher.delivered,
+            teacher.balance,
+            teacher.substitutions_given,
+            teacher.substitutions_received,
+        ]
         for teacher in report.teachers
     ]
     totals: list[str | int] = [
-        str(_("Итого")), report.planned, *report.months(), report.delivered, report.balance,
-        report.substitutions, sum(t.substitutions_received for t in report.teachers),
+        str(_("Итого")),
+        report.planned,
+        *report.months(),
+        report.delivered,
+        report.balance,
+        report.substitutions,
+        sum(t.substitutions_received for t in report.teachers),
     ]
-    title = str(_("Вычитка часов преподавателей, %(year)s учебный год")
-                % {"year": report.academic_year.name})
+    title = str(
+        _("Вычитка часов преподавателей, %(year)s учебный год")
+        % {"year": report.academic_year.name}
+    )
     return HoursTable(title, headers, rows, totals)
 
 
 def lines_table(report: HoursReport, teacher: TeacherHours) -> HoursTable:
     """One teacher's lines: group, subject, plan by half-year, delivered by month, balance."""
-    headers = [str(_("Группа")), str(_("Дисциплина")), str(_("План 1 пол., ч")),
-               str(_("План 2 пол., ч")), *month_headers(), str(_("Факт 1 пол., ч")),
-               str(_("Факт 2 пол., ч")), str(_("Факт, ч")), str(_("Остаток, ч"))]
+    headers = [
+        str(_("Группа")),
+        str(_("Дисциплина")),
+        str(_("План 1 пол., ч")),
+        str(_("План 2 пол., ч")),
+        *month_headers(),
+        str(_("Факт 1 пол., ч")),
+        str(_("Факт 2 пол., ч")),
+        str(_("Факт, ч")),
+        str(_("Остаток, ч")),
+    ]
     rows: list[list[str | int]] = []
     for line in teacher.lines:
         workload = line.workload
@@ -284,14 +334,34 @@ def lines_table(report: HoursReport, teacher: TeacherHours) -> HoursTable:
         subject = f"{workload.item.index} {workload.item.name}"
         if not line.own:
             subject = str(_("%(subject)s — замещение") % {"subject": subject})
-        rows.append([group, subject, line.planned_first, line.planned_second, *line.months(),
-                     line.delivered_first, line.delivered_second, line.delivered, line.balance])
+        rows.append(
+            [
+                group,
+                subject,
+                line.planned_first,
+                line.planned_second,
+                *line.months(),
+                line.delivered_first,
+                line.delivered_second,
+                line.delivered,
+                line.balance,
+            ]
+        )
     totals: list[str | int] = [
-        str(_("Итого")), "", teacher.planned_first, teacher.planned_second, *teacher.months(),
-        teacher.delivered_first, teacher.delivered_second, teacher.delivered, teacher.balance,
+        str(_("Итого")),
+        "",
+        teacher.planned_first,
+        teacher.planned_second,
+        *teacher.months(),
+        teacher.delivered_first,
+        teacher.delivered_second,
+        teacher.delivered,
+        teacher.balance,
     ]
-    title = str(_("Вычитка часов: %(name)s, %(year)s учебный год")
-                % {"name": teacher.employee.person.full_name, "year": report.academic_year.name})
+    title = str(
+        _("Вычитка часов: %(name)s, %(year)s учебный год")
+        % {"name": teacher.employee.person.full_name, "year": report.academic_year.name}
+    )
     return HoursTable(title, headers, rows, totals)
 
 

@@ -26,8 +26,18 @@ from otmetka.schedule.services.entries import (
     require_edit,
 )
 
-COLUMNS = ("Группа", "Подгруппа", "День", "Пара", "Дисциплина", "Преподаватель", "Кабинет",
-           "Недели", "С", "По")
+COLUMNS = (
+    "Группа",
+    "Подгруппа",
+    "День",
+    "Пара",
+    "Дисциплина",
+    "Преподаватель",
+    "Кабинет",
+    "Недели",
+    "С",
+    "По",
+)
 DAY_NAMES = {int(value): str(label) for value, label in Weekday.choices}
 PARITY_NAMES = {str(value): str(label) for value, label in WeekParity.choices}
 
@@ -43,18 +53,20 @@ def export_rows(entries: QuerySet[TimetableEntry]) -> list[list[Any]]:
         "workload__group__name", "weekday", "pair_number", "id"
     ):
         workload = entry.workload
-        rows.append([
-            workload.group.name,
-            workload.subgroup.name if workload.subgroup else "",
-            DAY_NAMES[entry.weekday],
-            entry.pair_number,
-            workload.item.index,
-            workload.teacher.person.full_name,
-            entry.room.number if entry.room else "",
-            PARITY_NAMES[entry.parity],
-            _date_text(entry.valid_from),
-            _date_text(entry.valid_to),
-        ])
+        rows.append(
+            [
+                workload.group.name,
+                workload.subgroup.name if workload.subgroup else "",
+                DAY_NAMES[entry.weekday],
+                entry.pair_number,
+                workload.item.index,
+                workload.teacher.person.full_name,
+                entry.room.number if entry.room else "",
+                PARITY_NAMES[entry.parity],
+                _date_text(entry.valid_from),
+                _date_text(entry.valid_to),
+            ]
+        )
     return rows
 
 
@@ -86,24 +98,42 @@ def template_xlsx(organization_id: int) -> bytes:
     workloads = Workload.objects.filter(group__organization_id=organization_id).select_related(
         "group", "item", "subgroup", "teacher__person"
     )
-    values.append([_("Группа"), _("Подгруппа"), _("Дисциплина"), _("Преподаватель"),
-                   _("День"), _("Недели"), _("Кабинет")])
+    values.append(
+        [
+            _("Группа"),
+            _("Подгруппа"),
+            _("Дисциплина"),
+            _("Преподаватель"),
+            _("День"),
+            _("Недели"),
+            _("Кабинет"),
+        ]
+    )
     days, parities = list(DAY_NAMES.values()), list(PARITY_NAMES.values())
-    rooms = list(Room.objects.filter(organization_id=organization_id)
-                 .order_by("number").values_list("number", flat=True))
+    rooms = list(
+        Room.objects.filter(organization_id=organization_id)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
     lines = [
-        [w.group.name, w.subgroup.name if w.subgroup else "", w.item.index,
-         w.teacher.person.full_name]
+        [
+            w.group.name,
+            w.subgroup.name if w.subgroup else "",
+            w.item.index,
+            w.teacher.person.full_name,
+        ]
         for w in workloads
     ]
     for index in range(max(len(lines), len(days), len(rooms))):
         line = lines[index] if index < len(lines) else ["", "", "", ""]
-        values.append([
-            *line,
-            days[index] if index < len(days) else "",
-            parities[index] if index < len(parities) else "",
-            rooms[index] if index < len(rooms) else "",
-        ])
+        values.append(
+            [
+                *line,
+                days[index] if index < len(days) else "",
+                parities[index] if index < len(parities) else "",
+                rooms[index] if index < len(rooms) else "",
+            ]
+        )
     return _workbook_bytes(book)
 
 
@@ -156,9 +186,9 @@ def read_rows(content: bytes) -> list[dict[str, str]]:
         cells = [_cell_text(cell) for cell in row]
         if not any(cells):
             continue
-        result.append({
-            name: cells[index] if index < len(cells) else "" for name, index in positions.items()
-        })
+        result.append(
+            {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
+        )
     return result
 
 
@@ -172,29 +202,47 @@ def validate_rows(*, actor: ActiveRole, rows: list[dict[str, str]]) -> list[Impo
     The queries do not grow with the number of rows, except the conflict check of each row.
     """
     org_id = actor.organization_id
-    workloads = list(Workload.objects.filter(group__organization_id=org_id).select_related(
-        "academic_year", "group", "item", "subgroup", "teacher__person"))
+    workloads = list(
+        Workload.objects.filter(group__organization_id=org_id).select_related(
+            "academic_year", "group", "item", "subgroup", "teacher__person"
+        )
+    )
     groups = {g.name: g for g in Group.objects.filter(organization_id=org_id, is_active=True)}
     rooms = {r.number: r for r in Room.objects.filter(organization_id=org_id)}
     teacher_names = {_names(w.teacher.person.full_name) for w in workloads}
     items = {w.item.index for w in workloads}
     days = {_names(label): value for value, label in DAY_NAMES.items()}
     parities = {_names(label): value for value, label in PARITY_NAMES.items()}
-    parities.update({"": WeekParity.EVERY, "каждая": WeekParity.EVERY,
-                     "нечетные": WeekParity.ODD, "четные": WeekParity.EVEN})
+    parities.update(
+        {
+            "": WeekParity.EVERY,
+            "каждая": WeekParity.EVERY,
+            "нечетные": WeekParity.ODD,
+            "четные": WeekParity.EVEN,
+        }
+    )
     pairs = bell_pairs(org_id)
     result = [ImportRow(line=index + 2, values=values) for index, values in enumerate(rows)]
     for row in result:
-        _resolve(row, groups=groups, rooms=rooms, workloads=workloads, teachers=teacher_names,
-                 items=items, days=days, parities=parities)
+        _resolve(
+            row,
+            groups=groups,
+            rooms=rooms,
+            workloads=workloads,
+            teachers=teacher_names,
+            items=items,
+            days=days,
+            parities=parities,
+        )
     parsed = [row.entry for row in result if row.entry is not None]
     replaced = _replaced_ids(parsed)
     for row in result:
         if row.entry is None:
             continue
         others = [e for e in parsed if e is not row.entry]
-        for messages in entry_problems(actor=actor, entry=row.entry, pairs=pairs, also=others,
-                                       exclude_ids=replaced).values():
+        for messages in entry_problems(
+            actor=actor, entry=row.entry, pairs=pairs, also=others, exclude_ids=replaced
+        ).values():
             row.errors.extend(messages)
     return result
 
@@ -209,7 +257,8 @@ def _resolve(row: ImportRow, **known: Any) -> None:
     teacher = _names(values["Преподаватель"])
     if teacher not in known["teachers"]:
         row.errors.append(
-            _("Неизвестный преподаватель «%(name)s»") % {"name": values["Преподаватель"]})
+            _("Неизвестный преподаватель «%(name)s»") % {"name": values["Преподаватель"]}
+        )
     room = None
     if values["Кабинет"]:
         room = known["rooms"].get(values["Кабинет"])
@@ -220,34 +269,52 @@ def _resolve(row: ImportRow, **known: Any) -> None:
         row.errors.append(_("Неизвестный день недели «%(name)s»") % {"name": values["День"]})
     parity = known["parities"].get(_names(values["Недели"]))
     if parity is None:
-        row.errors.append(_("Неизвестное чередование недель «%(name)s»") % {
-            "name": values["Недели"]})
+        row.errors.append(
+            _("Неизвестное чередование недель «%(name)s»") % {"name": values["Недели"]}
+        )
     pair_number = int(values["Пара"]) if values["Пара"].isdigit() else None
     if pair_number is None:
-        row.errors.append(_("Номер пары должен быть числом: «%(value)s»") % {
-            "value": values["Пара"]})
+        row.errors.append(
+            _("Номер пары должен быть числом: «%(value)s»") % {"value": values["Пара"]}
+        )
     valid_from, valid_to = _parse_date(values["С"]), _parse_date(values["По"])
     if valid_from is None or valid_to is None:
         row.errors.append(_("Даты «С» и «По» нужны в виде ДД.ММ.ГГГГ"))
     if row.errors or group is None:
         return
     subgroup = values["Подгруппа"]
-    workload = next((
-        w for w in known["workloads"]
-        if w.group_id == group.pk and w.item.index == values["Дисциплина"]
-        and _names(w.teacher.person.full_name) == teacher
-        and (w.subgroup.name if w.subgroup else "") == subgroup
-    ), None)
+    workload = next(
+        (
+            w
+            for w in known["workloads"]
+            if w.group_id == group.pk
+            and w.item.index == values["Дисциплина"]
+            and _names(w.teacher.person.full_name) == teacher
+            and (w.subgroup.name if w.subgroup else "") == subgroup
+        ),
+        None,
+    )
     if workload is None:
-        row.errors.append(_("Нет строки нагрузки: %(group)s, %(item)s, %(teacher)s") % {
-            "group": values["Группа"] + (f" ({subgroup})" if subgroup else ""),
-            "item": values["Дисциплина"], "teacher": values["Преподаватель"]})
+        row.errors.append(
+            _("Нет строки нагрузки: %(group)s, %(item)s, %(teacher)s")
+            % {
+                "group": values["Группа"] + (f" ({subgroup})" if subgroup else ""),
+                "item": values["Дисциплина"],
+                "teacher": values["Преподаватель"],
+            }
+        )
         return
     assert weekday is not None and pair_number is not None
     assert valid_from is not None and valid_to is not None
-    row.entry = TimetableEntry(workload=workload, weekday=weekday, pair_number=pair_number,
-                               room=room, parity=parity, valid_from=valid_from,
-                               valid_to=valid_to)
+    row.entry = TimetableEntry(
+        workload=workload,
+        weekday=weekday,
+        pair_number=pair_number,
+        room=room,
+        parity=parity,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
 
 
 def _range(entries: Iterable[TimetableEntry]) -> dict[int, tuple[dt.date, dt.date]]:
@@ -264,8 +331,11 @@ def _replaced(entries: list[TimetableEntry]) -> list[TimetableEntry]:
     """Saved entries of the file's groups that are in force within the file's date range."""
     found: list[TimetableEntry] = []
     for group_id, (start, end) in _range(entries).items():
-        found.extend(TimetableEntry.objects.select_related("workload").filter(workload__group_id=group_id)
-                     .overlapping(start, end))
+        found.extend(
+            TimetableEntry.objects.select_related("workload")
+            .filter(workload__group_id=group_id)
+            .overlapping(start, end)
+        )
     return found
 
 
@@ -278,9 +348,13 @@ def row_to_data(row: ImportRow) -> dict[str, Any]:
     entry = row.entry
     assert entry is not None
     return {
-        "workload": entry.workload_id, "weekday": entry.weekday,
-        "pair_number": entry.pair_number, "room": entry.room_id, "parity": entry.parity,
-        "valid_from": entry.valid_from.isoformat(), "valid_to": entry.valid_to.isoformat(),
+        "workload": entry.workload_id,
+        "weekday": entry.weekday,
+        "pair_number": entry.pair_number,
+        "room": entry.room_id,
+        "parity": entry.parity,
+        "valid_from": entry.valid_from.isoformat(),
+        "valid_to": entry.valid_to.isoformat(),
     }
 
 
@@ -300,28 +374,39 @@ def timetable_import(
     (before the file's first date) or deleted (when they start within it).
     """
     require_edit(actor)
-    workloads = {w.pk: w for w in Workload.objects.filter(
-        pk__in=[r["workload"] for r in rows], group__organization_id=actor.organization_id,
-    ).select_related("academic_year", "group", "item", "subgroup", "teacher__person")}
+    workloads = {
+        w.pk: w
+        for w in Workload.objects.filter(
+            pk__in=[r["workload"] for r in rows],
+            group__organization_id=actor.organization_id,
+        ).select_related("academic_year", "group", "item", "subgroup", "teacher__person")
+    }
     rooms = {r.pk: r for r in Room.objects.filter(organization_id=actor.organization_id)}
     entries = []
     for data in rows:
         workload = workloads.get(data["workload"])
         if workload is None:
             raise ImportRefused([])
-        entries.append(TimetableEntry(
-            workload=workload, weekday=data["weekday"], pair_number=data["pair_number"],
-            room=rooms.get(data["room"]) if data["room"] else None, parity=data["parity"],
-            valid_from=dt.date.fromisoformat(data["valid_from"]),
-            valid_to=dt.date.fromisoformat(data["valid_to"]), created_by=actor.user,
-        ))
+        entries.append(
+            TimetableEntry(
+                workload=workload,
+                weekday=data["weekday"],
+                pair_number=data["pair_number"],
+                room=rooms.get(data["room"]) if data["room"] else None,
+                parity=data["parity"],
+                valid_from=dt.date.fromisoformat(data["valid_from"]),
+                valid_to=dt.date.fromisoformat(data["valid_to"]),
+                created_by=actor.user,
+            )
+        )
     replaced = _replaced(entries) if replace else []
     pairs = bell_pairs(actor.organization_id)
     checked = []
     for index, entry in enumerate(entries):
         others = [e for e in entries if e is not entry]
-        problems = entry_problems(actor=actor, entry=entry, pairs=pairs, also=others,
-                                  exclude_ids=[e.pk for e in replaced])
+        problems = entry_problems(
+            actor=actor, entry=entry, pairs=pairs, also=others, exclude_ids=[e.pk for e in replaced]
+        )
         row = ImportRow(line=index + 2, values={}, entry=entry)
         row.errors = [m for messages in problems.values() for m in messages]
         checked.append(row)
@@ -333,7 +418,12 @@ def timetable_import(
         end_before(actor, old, max(start, old.valid_from))
     for entry in entries:
         entry.save()
-        audit_change(actor=actor.user, instance=entry, before=None,
-                     organization_id=actor.organization_id, fields=ENTRY_FIELDS,
-                     reason=_("Импорт расписания из XLSX"))
+        audit_change(
+            actor=actor.user,
+            instance=entry,
+            before=None,
+            organization_id=actor.organization_id,
+            fields=ENTRY_FIELDS,
+            reason=_("Импорт расписания из XLSX"),
+        )
     return entries

@@ -53,8 +53,13 @@ def make_entry(
     valid_to: dt.date = dt.date(2026, 12, 28),
 ) -> TimetableEntry:
     return TimetableEntry.objects.create(
-        workload=workload, weekday=weekday, pair_number=pair_number, room=room, parity=parity,
-        valid_from=valid_from, valid_to=valid_to,
+        workload=workload,
+        weekday=weekday,
+        pair_number=pair_number,
+        room=room,
+        parity=parity,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
 
 

@@ -198,7 +198,7 @@ def test_week_query_count_is_fixed(
             workload=world.college.other_workload,
             pair_number=number % 4 + 1,
         )
-    # periods with years, day bells, pairs, changes, entries
-    with django_assert_num_queries(5):
+    # periods with years, day bells, date bells (shortened days), pairs, changes, entries
+    with django_assert_num_queries(6):
         slots = week_slots(world.org.pk, dt.date(2026, 11, 19))
     assert len(slots) == entries * 2

@@ -27,8 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 def candidate(workload: Workload, **kwargs: Any) -> TimetableEntry:
-    values = {"weekday": 1, "pair_number": 1, "parity": "every",
-              "valid_from": dt.date(2026, 9, 1), "valid_to": dt.date(2026, 12, 28)}
+    values = {
+        "weekday": 1,
+        "pair_number": 1,
+        "parity": "every",
+        "valid_from": dt.date(2026, 9, 1),
+        "valid_to": dt.date(2026, 12, 28),
+    }
     values.update(kwargs)
     return TimetableEntry(workload=workload, **values)
 
@@ -134,15 +139,22 @@ def test_week_parity_counts_from_the_first_week() -> None:
 def test_scheduled_vs_planned_hours(world: World, django_assert_num_queries: Any) -> None:
     college = world.college
     # A one-day holiday on an odd-week Wednesday inside the first semester.
-    Period.objects.create(academic_year=college.year, kind=Period.Kind.HOLIDAYS, number=2,
-                          name="Выходной", date_from=dt.date(2026, 11, 11),
-                          date_to=dt.date(2026, 11, 11))
+    Period.objects.create(
+        academic_year=college.year,
+        kind=Period.Kind.HOLIDAYS,
+        number=2,
+        name="Выходной",
+        date_from=dt.date(2026, 11, 11),
+        date_to=dt.date(2026, 11, 11),
+    )
     make_entry(college.workload, weekday=1, valid_to=dt.date(2027, 6, 30))  # weekly Monday
     make_entry(college.workload, weekday=3, pair_number=2, parity="odd")  # odd Wednesdays
     # Queries: workload lines, their entries, the year's periods.
     with django_assert_num_queries(3):
-        lines = {line.workload.pk: line for line in
-                 scheduled_vs_planned(college.organization.pk, college.year)}
+        lines = {
+            line.workload.pk: line
+            for line in scheduled_vs_planned(college.organization.pk, college.year)
+        }
     line = lines[college.workload.pk]
     # Mondays 07.09–28.12.2026: 17 pairs → 34 h. Odd-week Wednesdays (week 1 is 31.08–06.09):
     # 02.09, 16.09, 30.09, 14.10, 28.10, [11.11 holiday], 25.11, 09.12, 23.12 → 8 → 16 h.

@@ -37,8 +37,13 @@ def dispatcher(world: World) -> ActiveRole:
 
 
 def create(world: World, **kwargs: Any) -> TimetableEntry:
-    values: dict[str, Any] = {"workload": world.college.workload, "weekday": 1, "pair_number": 1,
-              "valid_from": SEP, "valid_to": DEC}
+    values: dict[str, Any] = {
+        "workload": world.college.workload,
+        "weekday": 1,
+        "pair_number": 1,
+        "valid_from": SEP,
+        "valid_to": DEC,
+    }
     values.update(kwargs)
     return entry_create(actor=dispatcher(world), **values)
 
@@ -55,8 +60,14 @@ def test_create_writes_entry_and_audit(world: World) -> None:
 def test_teacher_cannot_create(world: World) -> None:
     make_bells(world.org)
     with pytest.raises(NotAllowed):
-        entry_create(actor=actor_for(world.user("teacher")), workload=world.college.workload,
-                     weekday=1, pair_number=1, valid_from=SEP, valid_to=DEC)
+        entry_create(
+            actor=actor_for(world.user("teacher")),
+            workload=world.college.workload,
+            weekday=1,
+            pair_number=1,
+            valid_from=SEP,
+            valid_to=DEC,
+        )
     assert not TimetableEntry.objects.exists()
 
 
@@ -119,8 +130,17 @@ def test_refusal_lists_every_conflict(world: World) -> None:
 def test_update_moves_and_audits(world: World) -> None:
     make_bells(world.org)
     entry = create(world)
-    entry_update(actor=dispatcher(world), entry=entry, workload=entry.workload, weekday=3,
-                 pair_number=2, room=None, parity="every", valid_from=SEP, valid_to=DEC)
+    entry_update(
+        actor=dispatcher(world),
+        entry=entry,
+        workload=entry.workload,
+        weekday=3,
+        pair_number=2,
+        room=None,
+        parity="every",
+        valid_from=SEP,
+        valid_to=DEC,
+    )
     entry.refresh_from_db()
     assert (entry.weekday, entry.pair_number) == (3, 2)
     event = AuditEvent.objects.get(action="update", object_id=str(entry.pk))
@@ -130,9 +150,17 @@ def test_update_moves_and_audits(world: World) -> None:
 def test_update_does_not_clash_with_itself(world: World) -> None:
     make_bells(world.org)
     entry = create(world)
-    entry_update(actor=dispatcher(world), entry=entry, workload=entry.workload, weekday=1,
-                 pair_number=1, room=make_room(world.org, "301"), parity="every",
-                 valid_from=SEP, valid_to=DEC)
+    entry_update(
+        actor=dispatcher(world),
+        entry=entry,
+        workload=entry.workload,
+        weekday=1,
+        pair_number=1,
+        room=make_room(world.org, "301"),
+        parity="every",
+        valid_from=SEP,
+        valid_to=DEC,
+    )
     assert TimetableEntry.objects.get().room is not None
 
 
@@ -147,16 +175,30 @@ def test_delete_audits(world: World) -> None:
 def test_week_copy(world: World) -> None:
     make_bells(world.org)
     college = world.college
-    monday = make_entry(college.workload, weekday=1, pair_number=1,
-                        valid_from=SEP, valid_to=dt.date(2026, 11, 20))
-    make_entry(college.workload, weekday=3, pair_number=2, parity="odd",
-               valid_from=SEP, valid_to=dt.date(2026, 11, 20))
-    later = make_entry(college.workload, weekday=5, pair_number=4,
-                       valid_from=dt.date(2026, 12, 7), valid_to=DEC)
-    copies = week_copy(actor=dispatcher(world), group=college.group,
-                       source_monday=dt.date(2026, 11, 16), target_monday=dt.date(2026, 11, 30))
+    monday = make_entry(
+        college.workload, weekday=1, pair_number=1, valid_from=SEP, valid_to=dt.date(2026, 11, 20)
+    )
+    make_entry(
+        college.workload,
+        weekday=3,
+        pair_number=2,
+        parity="odd",
+        valid_from=SEP,
+        valid_to=dt.date(2026, 11, 20),
+    )
+    later = make_entry(
+        college.workload, weekday=5, pair_number=4, valid_from=dt.date(2026, 12, 7), valid_to=DEC
+    )
+    copies = week_copy(
+        actor=dispatcher(world),
+        group=college.group,
+        source_monday=dt.date(2026, 11, 16),
+        target_monday=dt.date(2026, 11, 30),
+    )
     assert sorted((c.weekday, c.pair_number, c.parity) for c in copies) == [
-        (1, 1, "every"), (3, 2, "odd")]
+        (1, 1, "every"),
+        (3, 2, "odd"),
+    ]
     assert all(c.valid_from == dt.date(2026, 11, 30) for c in copies)
     assert all(c.valid_to == dt.date(2027, 8, 31) for c in copies)
     monday.refresh_from_db()
@@ -169,14 +211,23 @@ def test_week_copy_refused_on_conflict_changes_nothing(world: World) -> None:
     college = world.college
     make_entry(college.workload, weekday=1, pair_number=1)
     # The teacher is busy elsewhere from December on in the same pair.
-    other = make_entry(college.other_workload, weekday=1, pair_number=1,
-                       valid_from=dt.date(2026, 12, 1), valid_to=DEC)
+    other = make_entry(
+        college.other_workload,
+        weekday=1,
+        pair_number=1,
+        valid_from=dt.date(2026, 12, 1),
+        valid_to=DEC,
+    )
     other.workload.teacher = college.workload.teacher
     other.workload.save()
     before = list(TimetableEntry.objects.values_list("pk", "valid_from", "valid_to"))
     with pytest.raises(ValidationFailed) as error:
-        week_copy(actor=dispatcher(world), group=college.group,
-                  source_monday=dt.date(2026, 11, 16), target_monday=dt.date(2026, 11, 30))
+        week_copy(
+            actor=dispatcher(world),
+            group=college.group,
+            source_monday=dt.date(2026, 11, 16),
+            target_monday=dt.date(2026, 11, 30),
+        )
     assert error.value.errors[None] == [
         "Преподаватель Учителев П. А. уже ведёт ИС-22 в понедельник, 1 пара (каждую неделю)"
     ]
@@ -187,11 +238,13 @@ def test_day_clear(world: World) -> None:
     make_bells(world.org)
     college = world.college
     running = make_entry(college.workload, weekday=2, pair_number=1)
-    future = make_entry(college.workload, weekday=2, pair_number=3,
-                        valid_from=dt.date(2026, 12, 1), valid_to=DEC)
+    future = make_entry(
+        college.workload, weekday=2, pair_number=3, valid_from=dt.date(2026, 12, 1), valid_to=DEC
+    )
     other_day = make_entry(college.workload, weekday=4, pair_number=1)
-    count = day_clear(actor=dispatcher(world), group=college.group, weekday=2,
-                      on=dt.date(2026, 11, 17))
+    count = day_clear(
+        actor=dispatcher(world), group=college.group, weekday=2, on=dt.date(2026, 11, 17)
+    )
     assert count == 2
     running.refresh_from_db()
     assert running.valid_to == dt.date(2026, 11, 16)
@@ -203,5 +256,6 @@ def test_day_clear(world: World) -> None:
 
 def test_day_clear_of_stranger_group_refused(world: World) -> None:
     with pytest.raises(NotAllowed):
-        day_clear(actor=dispatcher(world), group=world.stranger.group, weekday=2,
-                  on=dt.date(2026, 11, 17))
+        day_clear(
+            actor=dispatcher(world), group=world.stranger.group, weekday=2, on=dt.date(2026, 11, 17)
+        )

@@ -24,10 +24,19 @@ def test_dispatcher_adds_a_pair_through_the_grid(world: World) -> None:
     client = world.client_for("dispatcher")
     group = world.college.group
     assert client.get(week(group.pk)).status_code == 200
-    response = client.post(reverse("schedule:entry_create", kwargs={"group_id": group.pk}), {
-        "workload": world.college.workload.pk, "weekday": 2, "pair_number": 3, "room": "",
-        "parity": "every", "valid_from": "2026-11-16", "valid_to": "2026-12-28",
-    }, follow=True)
+    response = client.post(
+        reverse("schedule:entry_create", kwargs={"group_id": group.pk}),
+        {
+            "workload": world.college.workload.pk,
+            "weekday": 2,
+            "pair_number": 3,
+            "room": "",
+            "parity": "every",
+            "valid_from": "2026-11-16",
+            "valid_to": "2026-12-28",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     assert "Пара добавлена в расписание." in response.content.decode()
     assert "МДК.01.01" in response.content.decode()
@@ -40,17 +49,31 @@ def test_conflict_is_refused_with_the_message_next_to_the_form(world: World) -> 
     make_entry(world.college.other_workload, weekday=2, pair_number=3, room=room)
     client = world.client_for("dispatcher")
     response = client.post(
-        reverse("schedule:entry_create", kwargs={"group_id": world.college.group.pk}), {
-            "workload": world.college.workload.pk, "weekday": 2, "pair_number": 9,
-            "room": room.pk, "parity": "every", "valid_from": "2026-11-16",
-            "valid_to": "2026-12-28"})
+        reverse("schedule:entry_create", kwargs={"group_id": world.college.group.pk}),
+        {
+            "workload": world.college.workload.pk,
+            "weekday": 2,
+            "pair_number": 9,
+            "room": room.pk,
+            "parity": "every",
+            "valid_from": "2026-11-16",
+            "valid_to": "2026-12-28",
+        },
+    )
     assert response.status_code == 200
     assert "В расписании звонков на вторник нет 9-й пары" in response.content.decode()
     response = client.post(
-        reverse("schedule:entry_create", kwargs={"group_id": world.college.group.pk}), {
-            "workload": world.college.workload.pk, "weekday": 2, "pair_number": 3,
-            "room": room.pk, "parity": "every", "valid_from": "2026-11-16",
-            "valid_to": "2026-12-28"})
+        reverse("schedule:entry_create", kwargs={"group_id": world.college.group.pk}),
+        {
+            "workload": world.college.workload.pk,
+            "weekday": 2,
+            "pair_number": 3,
+            "room": room.pk,
+            "parity": "every",
+            "valid_from": "2026-11-16",
+            "valid_to": "2026-12-28",
+        },
+    )
     assert "Кабинет 214 занят группой ИС-22 во вторник, 3 пара" in response.content.decode()
     assert TimetableEntry.objects.count() == 1
 
@@ -61,9 +84,18 @@ def test_edit_and_delete(world: World) -> None:
     client = world.client_for("dispatcher")
     url = reverse("schedule:entry_edit", kwargs={"entry_id": entry.pk})
     assert client.get(url).status_code == 200
-    client.post(url, {"workload": entry.workload_id, "weekday": 4, "pair_number": 2,
-                      "room": "", "parity": "odd", "valid_from": "2026-09-01",
-                      "valid_to": "2026-12-28"})
+    client.post(
+        url,
+        {
+            "workload": entry.workload_id,
+            "weekday": 4,
+            "pair_number": 2,
+            "room": "",
+            "parity": "odd",
+            "valid_from": "2026-09-01",
+            "valid_to": "2026-12-28",
+        },
+    )
     entry.refresh_from_db()
     assert (entry.weekday, entry.parity) == (4, "odd")
     client.post(reverse("schedule:entry_delete", kwargs={"entry_id": entry.pk}))
@@ -75,11 +107,15 @@ def test_copy_week_and_clear_day_buttons(world: World) -> None:
     group = world.college.group
     make_entry(world.college.workload, weekday=1, valid_to=dt.date(2026, 11, 22))
     client = world.client_for("dispatcher")
-    client.post(reverse("schedule:week_copy", kwargs={"group_id": group.pk}),
-                {"source": "2026-11-16", "target": "2026-11-23"})
+    client.post(
+        reverse("schedule:week_copy", kwargs={"group_id": group.pk}),
+        {"source": "2026-11-16", "target": "2026-11-23"},
+    )
     assert TimetableEntry.objects.filter(valid_from=dt.date(2026, 11, 23)).count() == 1
-    client.post(reverse("schedule:day_clear", kwargs={"group_id": group.pk}),
-                {"weekday": 1, "on": "2026-11-30"})
+    client.post(
+        reverse("schedule:day_clear", kwargs={"group_id": group.pk}),
+        {"weekday": 1, "on": "2026-11-30"},
+    )
     copy = TimetableEntry.objects.get(valid_from=dt.date(2026, 11, 23))
     assert copy.valid_to == dt.date(2026, 11, 29)
 
@@ -116,8 +152,10 @@ def test_reading_rights(world: World) -> None:
     student = world.client_for("student")
     assert student.get(week(college.group.pk)).status_code == 200
     assert student.get(week(college.other_group.pk)).status_code == 404
-    assert world.client_for(world.stranger.users["student"]).get(
-        week(college.group.pk)).status_code == 404
+    assert (
+        world.client_for(world.stranger.users["student"]).get(week(college.group.pk)).status_code
+        == 404
+    )
     room = world.org.rooms.get(number="214")
     room_url = reverse("schedule:room_week", kwargs={"room_id": room.pk})
     assert world.client_for("dispatcher").get(room_url).status_code == 200

@@ -19,8 +19,12 @@ TODAY = dt.date(2026, 11, 16)
 def lesson(world: World, day: dt.date, pair: int, status: str) -> Lesson:
     workload = world.college.workload
     return Lesson.objects.create(
-        workload=workload, date=day, pair_number=pair, teacher=workload.teacher,
-        status=status, source=Lesson.Source.TIMETABLE,
+        workload=workload,
+        date=day,
+        pair_number=pair,
+        teacher=workload.teacher,
+        status=status,
+        source=Lesson.Source.TIMETABLE,
     )
 
 

@@ -119,13 +119,16 @@ def test_queries_do_not_grow_with_entries(world: World, django_assert_max_num_qu
     entry(world, weekday=5, pair_number=3)
     dispatcher = actor(world)
     dispatcher.has("timetable.edit")  # rights are read once per request, before the service
-    # 17: savepoint; timetable: periods, day bells, pairs, changes, entries; the lessons;
+    # 18: savepoint; timetable: periods, day bells, date bells, pairs, changes, entries;
+    # the lessons;
     # savepoint; plan: workloads, periods, lessons, teachers, closed sheets, insert lessons,
     # insert history; releases.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         report = lessons_generate(
-            actor=dispatcher, organization_id=world.org.pk,
-            date_from=dt.date(2026, 11, 16), date_to=dt.date(2026, 12, 12),
+            actor=dispatcher,
+            organization_id=world.org.pk,
+            date_from=dt.date(2026, 11, 16),
+            date_to=dt.date(2026, 12, 12),
         )
     assert report.created == 12
 
@@ -164,8 +167,12 @@ def test_cancelled_change_cancels_the_lesson(world: World) -> None:
     planned = entry(world)
     generate(world, dt.date(2026, 11, 16), dt.date(2026, 11, 29))
     ScheduleChange.objects.create(
-        organization=world.org, date=NEXT_TUESDAY, kind=ScheduleChange.Kind.CANCEL,
-        entry=planned, workload=planned.workload, reason="Болезнь",
+        organization=world.org,
+        date=NEXT_TUESDAY,
+        kind=ScheduleChange.Kind.CANCEL,
+        entry=planned,
+        workload=planned.workload,
+        reason="Болезнь",
     )
     report = generate(world, dt.date(2026, 11, 16), dt.date(2026, 11, 29))
     assert report.cancelled == 1
@@ -179,8 +186,13 @@ def test_replaced_teacher_gives_substitution(world: World) -> None:
     planned = entry(world)
     substitute = world.college.employees["other_teacher"]
     ScheduleChange.objects.create(
-        organization=world.org, date=TUESDAY, kind=ScheduleChange.Kind.REPLACE_TEACHER,
-        entry=planned, workload=planned.workload, teacher=substitute, reason="Курсы",
+        organization=world.org,
+        date=TUESDAY,
+        kind=ScheduleChange.Kind.REPLACE_TEACHER,
+        entry=planned,
+        workload=planned.workload,
+        teacher=substitute,
+        reason="Курсы",
     )
     generate(world, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
     lesson = Lesson.objects.get(date=TUESDAY)
@@ -196,8 +208,13 @@ def test_replacement_after_planning_sets_substitution(world: World) -> None:
     generate(world, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
     substitute = world.college.employees["other_teacher"]
     ScheduleChange.objects.create(
-        organization=world.org, date=TUESDAY, kind=ScheduleChange.Kind.REPLACE_TEACHER,
-        entry=planned, workload=planned.workload, teacher=substitute, reason="Курсы",
+        organization=world.org,
+        date=TUESDAY,
+        kind=ScheduleChange.Kind.REPLACE_TEACHER,
+        entry=planned,
+        workload=planned.workload,
+        teacher=substitute,
+        reason="Курсы",
     )
     report = generate(world, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
     assert report.substituted == 1
@@ -208,11 +225,16 @@ def test_manual_lessons_untouched(world: World) -> None:
     bells(world)
     entry(world)
     manual = Lesson.objects.create(
-        workload=world.college.workload, date=dt.date(2026, 11, 16), pair_number=1,
-        teacher=world.college.workload.teacher, topic_text="Вводное",
+        workload=world.college.workload,
+        date=dt.date(2026, 11, 16),
+        pair_number=1,
+        teacher=world.college.workload.teacher,
+        topic_text="Вводное",
     )
     same_pair = Lesson.objects.create(
-        workload=world.college.workload, date=TUESDAY, pair_number=2,
+        workload=world.college.workload,
+        date=TUESDAY,
+        pair_number=2,
         teacher=world.college.workload.teacher,
     )
     report = generate(world, dt.date(2026, 11, 16), dt.date(2026, 11, 22))
@@ -231,8 +253,10 @@ def test_dry_run_writes_nothing(world: World) -> None:
 def test_teacher_may_not_generate(world: World) -> None:
     with pytest.raises(NotAllowed):
         lessons_generate(
-            actor=actor(world, "teacher"), organization_id=world.org.pk,
-            date_from=TUESDAY, date_to=TUESDAY,
+            actor=actor(world, "teacher"),
+            organization_id=world.org.pk,
+            date_from=TUESDAY,
+            date_to=TUESDAY,
         )
     with pytest.raises(NotAllowed):
         lessons_plan(actor=actor(world, "teacher"), rows=[])
@@ -248,9 +272,7 @@ def test_plan_refuses_holidays_and_other_college(world: World) -> None:
         "Занятие 30.12.2026, 1 пара, ИС-21 " + outcome.refused[0].split("ИС-21 ", 1)[1]
     ]
     assert outcome.refused[0].endswith("Эта дата приходится на каникулы.")
-    stranger = PlannedLessonRow(
-        workload_id=world.stranger.workload.pk, date=TUESDAY, pair_number=1
-    )
+    stranger = PlannedLessonRow(workload_id=world.stranger.workload.pk, date=TUESDAY, pair_number=1)
     with pytest.raises(NotAllowed):
         lessons_plan(actor=actor(world), rows=[stranger])
     assert not Lesson.objects.exists()
@@ -258,9 +280,13 @@ def test_plan_refuses_holidays_and_other_college(world: World) -> None:
 
 def test_unplan_keeps_lessons_with_a_topic(world: World) -> None:
     lesson = Lesson.objects.create(
-        workload=world.college.workload, date=TUESDAY, pair_number=2,
-        teacher=world.college.workload.teacher, status=Lesson.Status.PLANNED,
-        source=Lesson.Source.TIMETABLE, topic_text="Циклы",
+        workload=world.college.workload,
+        date=TUESDAY,
+        pair_number=2,
+        teacher=world.college.workload.teacher,
+        status=Lesson.Status.PLANNED,
+        source=Lesson.Source.TIMETABLE,
+        topic_text="Циклы",
     )
     kept = lessons_unplan(actor=actor(world), lesson_ids=[lesson.pk])
     assert len(kept) == 1 and kept[0].endswith("не удалено: в нём указана тема")

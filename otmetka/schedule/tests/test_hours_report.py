@@ -19,16 +19,29 @@ from otmetka.test import World
 pytestmark = pytest.mark.django_db
 
 
-def lesson(workload: Workload, day: dt.date, *, teacher: Employee | None = None,
-           hours: int = 2, status: str = Lesson.Status.HELD) -> Lesson:
-    return Lesson.objects.create(workload=workload, date=day, pair_number=1, hours=hours,
-                                 teacher=teacher or workload.teacher, status=status)
+def lesson(
+    workload: Workload,
+    day: dt.date,
+    *,
+    teacher: Employee | None = None,
+    hours: int = 2,
+    status: str = Lesson.Status.HELD,
+) -> Lesson:
+    return Lesson.objects.create(
+        workload=workload,
+        date=day,
+        pair_number=1,
+        hours=hours,
+        teacher=teacher or workload.teacher,
+        status=status,
+    )
 
 
 def substituted(workload: Workload, day: dt.date, substitute: Employee) -> Lesson:
     held = lesson(workload, day, teacher=substitute)
-    Substitution.objects.create(lesson=held, absent_teacher=workload.teacher,
-                                substitute=substitute, reason="Болезнь")
+    Substitution.objects.create(
+        lesson=held, absent_teacher=workload.teacher, substitute=substitute, reason="Болезнь"
+    )
     return held
 
 
@@ -68,8 +81,9 @@ def test_substitute_gets_the_hours_and_the_absent_teacher_loses_them(journal: Wo
 def test_months_and_half_years_follow_the_lesson_dates(journal: World) -> None:
     college = journal.college
     lesson(college.workload, dt.date(2026, 9, 1))
-    report = hours_by_teacher(college.organization.pk, college.year,
-                              teacher_id=college.employees["teacher"].pk)
+    report = hours_by_teacher(
+        college.organization.pk, college.year, teacher_id=college.employees["teacher"].pk
+    )
     [teacher] = report.teachers
     months = dict(zip(REPORT_MONTHS, teacher.months(), strict=True))
     assert months[9] == 5 and months[10] == 2 and months[11] == 2 and months[12] == 0
@@ -97,8 +111,12 @@ def test_query_count_does_not_grow_with_teachers(
         hours_by_teacher(college.organization.pk, college.year)
     for key in ("curator", "head", "dispatcher"):
         workload = Workload.objects.create(
-            academic_year=college.year, teacher=college.employees[key], group=college.group,
-            item=college.discipline, hours_first=30)
+            academic_year=college.year,
+            teacher=college.employees[key],
+            group=college.group,
+            item=college.discipline,
+            hours_first=30,
+        )
         lesson(workload, dt.date(2026, 10, 20))
     with django_assert_num_queries(4):
         report = hours_by_teacher(college.organization.pk, college.year)
@@ -177,6 +195,7 @@ def test_stranger_sees_nothing_of_this_college(journal: World) -> None:
     report = response.context["report"]
     assert report.teachers
     assert {t.employee.person.organization_id for t in report.teachers} == {
-        journal.stranger.organization.pk}
+        journal.stranger.organization.pk
+    }
     assert report.delivered == 0
     assert journal.client_for("student").get(reverse("schedule:hours_xlsx")).status_code == 403

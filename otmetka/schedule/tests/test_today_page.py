@@ -31,13 +31,20 @@ def setup_day(world: World, **fields: Any) -> Lesson:
     )
     workload = world.college.workload
     TimetableEntry.objects.create(
-        workload=workload, weekday=1, pair_number=2,
+        workload=workload,
+        weekday=1,
+        pair_number=2,
         room=Room.objects.get(organization=world.org, number="214"),
-        valid_from=dt.date(2026, 9, 1), valid_to=dt.date(2026, 12, 28),
+        valid_from=dt.date(2026, 9, 1),
+        valid_to=dt.date(2026, 12, 28),
     )
     values: dict[str, Any] = {
-        "workload": workload, "date": TODAY, "pair_number": 2, "teacher": workload.teacher,
-        "status": Lesson.Status.PLANNED, "source": Lesson.Source.TIMETABLE,
+        "workload": workload,
+        "date": TODAY,
+        "pair_number": 2,
+        "teacher": workload.teacher,
+        "status": Lesson.Status.PLANNED,
+        "source": Lesson.Source.TIMETABLE,
     }
     values.update(fields)
     return Lesson.objects.create(**values)
@@ -95,7 +102,9 @@ def test_replaced_and_substituting(world: World) -> None:
     lesson.teacher = substitute
     lesson.save()
     Substitution.objects.create(
-        lesson=lesson, absent_teacher=world.college.workload.teacher, substitute=substitute,
+        lesson=lesson,
+        absent_teacher=world.college.workload.teacher,
+        substitute=substitute,
         reason="Курсы",
     )
     own = page(world)
@@ -110,8 +119,11 @@ def test_replaced_and_substituting(world: World) -> None:
 def test_query_budget(world: World, django_assert_num_queries: Any) -> None:
     setup_day(world)
     setup_extra = Lesson.objects.create(
-        workload=world.college.workload, date=TODAY, pair_number=1,
-        teacher=world.college.workload.teacher, topic_text="Введение",
+        workload=world.college.workload,
+        date=TODAY,
+        pair_number=1,
+        teacher=world.college.workload.teacher,
+        topic_text="Введение",
     )
     assert setup_extra.pk
     client = world.client_for("teacher")

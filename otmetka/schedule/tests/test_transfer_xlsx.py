@@ -29,18 +29,37 @@ def xlsx(rows: list[list[object]]) -> SimpleUploadedFile:
     return SimpleUploadedFile("t.xlsx", buffer.getvalue())
 
 
-GOOD = ["ИС-21", "", "понедельник", 1, "МДК.01.01", "Учителев Пётр Андреевич", "214",
-        "каждую неделю", "01.09.2026", "28.12.2026"]
+GOOD = [
+    "ИС-21",
+    "",
+    "понедельник",
+    1,
+    "МДК.01.01",
+    "Учителев Пётр Андреевич",
+    "214",
+    "каждую неделю",
+    "01.09.2026",
+    "28.12.2026",
+]
 
 
 def test_import_all_or_nothing_with_a_bad_row_in_the_middle(world: World) -> None:
     make_bells(world.org)
     client = world.client_for("dispatcher")
-    bad = ["ИС-99", "", "вторник", 1, "МДК.01.01", "Учителев Пётр Андреевич", "999",
-           "каждую неделю", "01.09.2026", "28.12.2026"]
+    bad = [
+        "ИС-99",
+        "",
+        "вторник",
+        1,
+        "МДК.01.01",
+        "Учителев Пётр Андреевич",
+        "999",
+        "каждую неделю",
+        "01.09.2026",
+        "28.12.2026",
+    ]
     last = [*GOOD[:2], "среда", 9, *GOOD[4:]]
-    response = client.post(reverse("schedule:import"),
-                           {"file": xlsx([GOOD, bad, last])})
+    response = client.post(reverse("schedule:import"), {"file": xlsx([GOOD, bad, last])})
     body = response.content.decode()
     assert "Неизвестная группа «ИС-99»" in body
     assert "Неизвестный кабинет «999»" in body
@@ -52,7 +71,8 @@ def test_import_all_or_nothing_with_a_bad_row_in_the_middle(world: World) -> Non
 def test_import_conflict_inside_the_file(world: World) -> None:
     make_bells(world.org)
     response = world.client_for("dispatcher").post(
-        reverse("schedule:import"), {"file": xlsx([GOOD, GOOD])})
+        reverse("schedule:import"), {"file": xlsx([GOOD, GOOD])}
+    )
     assert "Преподаватель Учителев П. А. уже ведёт ИС-21" in response.content.decode()
     assert not TimetableEntry.objects.exists()
 
@@ -82,15 +102,31 @@ def test_export_import_round_trip(world: World) -> None:
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == COLUMNS
-    assert rows[1] == ("ИС-21", None, "вторник", 3, "МДК.01.01", "Учителев Пётр Андреевич",
-                       "214", "по нечётным неделям", "01.09.2026", "28.12.2026")
-    before = sorted(TimetableEntry.objects.values_list(
-        "workload", "weekday", "pair_number", "room", "parity", "valid_from", "valid_to"))
+    assert rows[1] == (
+        "ИС-21",
+        None,
+        "вторник",
+        3,
+        "МДК.01.01",
+        "Учителев Пётр Андреевич",
+        "214",
+        "по нечётным неделям",
+        "01.09.2026",
+        "28.12.2026",
+    )
+    before = sorted(
+        TimetableEntry.objects.values_list(
+            "workload", "weekday", "pair_number", "room", "parity", "valid_from", "valid_to"
+        )
+    )
     upload = SimpleUploadedFile("t.xlsx", response.content)
     preview = client.post(reverse("schedule:import"), {"file": upload, "replace": "on"})
     client.post(reverse("schedule:import"), {"token": preview.context["token"]})
-    after = sorted(TimetableEntry.objects.values_list(
-        "workload", "weekday", "pair_number", "room", "parity", "valid_from", "valid_to"))
+    after = sorted(
+        TimetableEntry.objects.values_list(
+            "workload", "weekday", "pair_number", "room", "parity", "valid_from", "valid_to"
+        )
+    )
     assert after == before
 
 
@@ -106,6 +142,8 @@ def test_transfer_rights(world: World) -> None:
     response = world.client_for("dispatcher").get(template)
     assert response.status_code == 200
     assert load_workbook(io.BytesIO(response.content)).sheetnames == [
-        "Расписание", "Допустимые значения"]
+        "Расписание",
+        "Допустимые значения",
+    ]
     assert world.client_for("teacher").get(template).status_code == 403
     assert world.client_for("teacher").get(reverse("schedule:import")).status_code == 403

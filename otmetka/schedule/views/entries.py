@@ -70,8 +70,9 @@ def _errors(form: Any, error: DomainError) -> None:
 
 
 def _entry_form(role: ActiveRole, group: Group, data: Any = None, **kwargs: Any) -> EntryForm:
-    return EntryForm(data, workloads=group.workloads.all(),
-                     organization_id=role.organization_id, **kwargs)
+    return EntryForm(
+        data, workloads=group.workloads.all(), organization_id=role.organization_id, **kwargs
+    )
 
 
 @right_required("timetable.view")
@@ -79,9 +80,15 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = groups_with_visible_timetable(role_of(request)).order_by("course", "name")
     if text := search_text(request):
         groups = groups.filter(name__icontains=text)
-    return render(request, "schedule/group_week_list.html", {
-        "page": paginate(request, groups), "query": query_without_page(request), "q": text,
-    })
+    return render(
+        request,
+        "schedule/group_week_list.html",
+        {
+            "page": paginate(request, groups),
+            "query": query_without_page(request),
+            "q": text,
+        },
+    )
 
 
 @right_required("timetable.view")
@@ -130,8 +137,9 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Пара в расписании изменена."))
             return redirect(_week_url(group.pk, form.cleaned_data["valid_from"]))
-    return render(request, "schedule/entry_form.html", {"form": form, "group": group,
-                                                         "entry": entry})
+    return render(
+        request, "schedule/entry_form.html", {"form": form, "group": group, "entry": entry}
+    )
 
 
 @require_POST
@@ -165,8 +173,9 @@ def week_copy(request: HttpRequest, group_id: int) -> HttpResponse:
         return redirect(_week_url(group.pk, _today(role)))
     source, target = monday_of(form.cleaned_data["source"]), form.cleaned_data["target"]
     try:
-        copies = services.week_copy(actor=role, group=group, source_monday=source,
-                                    target_monday=monday_of(target))
+        copies = services.week_copy(
+            actor=role, group=group, source_monday=source, target_monday=monday_of(target)
+        )
     except DomainError as error:
         _report(request, error)
         return redirect(_week_url(group.pk, source))
@@ -197,8 +206,9 @@ def teacher_week(request: HttpRequest, employee_id: int) -> HttpResponse:
     role = role_of(request)
     employee = get_teacher_timetable_or_404(role, employee_id)
     monday = _monday(request, role)
-    grid = week_grid(role.organization_id, _entries(role).filter(workload__teacher=employee),
-                     monday)
+    grid = week_grid(
+        role.organization_id, _entries(role).filter(workload__teacher=employee), monday
+    )
     return render(request, "schedule/teacher_week.html", {"employee": employee, "grid": grid})
 
 
@@ -208,8 +218,7 @@ def room_week(request: HttpRequest, room_id: int) -> HttpResponse:
     if not can_view_rooms(role):
         raise Http404
     room = get_object_or_404(Room, organization_id=role.organization_id, pk=room_id)
-    grid = week_grid(role.organization_id, _entries(role).filter(room=room),
-                     _monday(request, role))
+    grid = week_grid(role.organization_id, _entries(role).filter(room=room), _monday(request, role))
     return render(request, "schedule/room_week.html", {"room": room, "grid": grid})
 
 
@@ -224,12 +233,21 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 def hours_balance(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     years = AcademicYear.objects.filter(organization_id=role.organization_id)
-    year = years.filter(pk=request.GET.get("year") or 0).first() if request.GET.get(
-        "year", "").isdigit() else current_academic_year(role.organization_id, _today(role))
+    year = (
+        years.filter(pk=request.GET.get("year") or 0).first()
+        if request.GET.get("year", "").isdigit()
+        else current_academic_year(role.organization_id, _today(role))
+    )
     lines = hours_lines(role.organization_id, year) if year else []
-    return render(request, "schedule/conflicts_hours.html", {
-        "year": year, "years": years, "lines": lines,
-    })
+    return render(
+        request,
+        "schedule/conflicts_hours.html",
+        {
+            "year": year,
+            "years": years,
+            "lines": lines,
+        },
+    )
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
@@ -273,7 +291,8 @@ def timetable_import(request: HttpRequest) -> HttpResponse:
             if checked and not any(row.errors for row in checked):
                 context["token"] = secrets.token_urlsafe(16)
                 request.session[IMPORT_KEY] = {
-                    "token": context["token"], "replace": form.cleaned_data["replace"],
+                    "token": context["token"],
+                    "replace": form.cleaned_data["replace"],
                     "rows": [transfer.row_to_data(row) for row in checked],
                 }
             return render(request, "schedule/import_preview.html", context)
@@ -286,8 +305,9 @@ def _import_commit(request: HttpRequest, role: ActiveRole) -> HttpResponse:
         messages.error(request, _("Проверка файла устарела; загрузите его ещё раз."))
         return redirect("schedule:import")
     try:
-        created = transfer.timetable_import(actor=role, rows=stored["rows"],
-                                            replace=stored["replace"])
+        created = transfer.timetable_import(
+            actor=role, rows=stored["rows"], replace=stored["replace"]
+        )
     except transfer.ImportRefused as refused:
         return render(request, "schedule/import_preview.html", {"rows": refused.rows})
     messages.success(request, _("Загружено пар: %(count)s.") % {"count": len(created)})

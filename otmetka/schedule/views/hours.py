@@ -27,7 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class HoursFilterForm(forms.Form):
     department = forms.ModelChoiceField(
-        label=_("Отделение"), queryset=Department.objects.none(), required=False,
+        label=_("Отделение"),
+        queryset=Department.objects.none(),
+        required=False,
         empty_label=_("все отделения"),
     )
     q = forms.CharField(label=_("Фамилия"), max_length=100, required=False)
@@ -54,7 +56,8 @@ def _own_employee_id(role: ActiveRole, request: HttpRequest) -> int:
         raise Http404
     if wanted and role.has_any(*ALL_RIGHTS):
         employee = Employee.objects.filter(
-            pk=int(wanted), person__organization_id=role.organization_id).first()
+            pk=int(wanted), person__organization_id=role.organization_id
+        ).first()
         if employee is None:
             raise Http404
         return employee.pk
@@ -69,8 +72,9 @@ def _table(request: HttpRequest) -> HoursTable:
     if "teacher" not in request.GET and role.has_any(*ALL_RIGHTS):
         form = HoursFilterForm(request.GET or None, organization_id=role.organization_id)
         department, surname = _filters(form)
-        report = hours_by_teacher(role.organization_id, year, department_id=department,
-                                  surname=surname)
+        report = hours_by_teacher(
+            role.organization_id, year, department_id=department, surname=surname
+        )
         return teachers_table(report)
     employee_id = _own_employee_id(role, request)
     report = hours_by_teacher(role.organization_id, year, teacher_id=employee_id)
@@ -97,12 +101,17 @@ def hours_report(request: HttpRequest) -> HttpResponse:
     year = _year(role)
     form = HoursFilterForm(request.GET or None, organization_id=role.organization_id)
     department, surname = _filters(form)
-    report = hours_by_teacher(role.organization_id, year, department_id=department,
-                              surname=surname)
-    return render(request, "schedule/hours_report.html", {
-        "form": form, "report": report, "table": teachers_table(report),
-        "query": query_without_page(request),
-    })
+    report = hours_by_teacher(role.organization_id, year, department_id=department, surname=surname)
+    return render(
+        request,
+        "schedule/hours_report.html",
+        {
+            "form": form,
+            "report": report,
+            "table": teachers_table(report),
+            "query": query_without_page(request),
+        },
+    )
 
 
 @right_required("reports.own")
@@ -113,8 +122,11 @@ def hours_my(request: HttpRequest) -> HttpResponse:
     report = hours_by_teacher(role.organization_id, _year(role), teacher_id=role.employee_id)
     teacher = next((t for t in report.teachers if t.employee.pk == role.employee_id), None)
     table = lines_table(report, teacher) if teacher is not None else None
-    return render(request, "schedule/hours_my.html", {"report": report, "table": table,
-                                                        "employee_id": role.employee_id})
+    return render(
+        request,
+        "schedule/hours_my.html",
+        {"report": report, "table": table, "employee_id": role.employee_id},
+    )
 
 
 @right_required("reports.own", *ALL_RIGHTS)
@@ -130,8 +142,7 @@ def hours_pdf(request: HttpRequest) -> HttpResponse:
 
     table = _table(request)
     role = role_of(request)
-    pdf = render_pdf("schedule/hours_pdf.html",
-                     {"table": table, "organization": role.organization})
+    pdf = render_pdf("schedule/hours_pdf.html", {"table": table, "organization": role.organization})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="hours.pdf"'
     return response

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="date_from", required=True, type=_date)
         parser.add_argument("--to", dest="date_to", required=True, type=_date)
         parser.add_argument(
-            "--as", dest="username", required=True,
+            "--as",
+            dest="username",
+            required=True,
             help="login of the dispatcher or deputy the change is recorded under",
         )
         parser.add_argument("--dry-run", action="store_true", help="count, write nothing")
