@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from otmetka.test import TODAY, World, build_world
 
@@ -27,6 +29,18 @@ def world(db: None, now: time_machine.Traveller) -> World:
 
 
 CHROMIUM = os.environ.get("OTMETKA_CHROMIUM", "/usr/bin/chromium")
+
+# The live server answers one request at a time. With SQLite's in-memory test database the
+# server thread shares the test's connection, and two requests in flight at once (two cells
+# saved in quick succession, the notification badge) would use it concurrently.
+class SerialLiveServer(WSGIServer):
+    """Django's live server without threads (requests run in the server thread, in turn)."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+setattr(LiveServerThread, "server_class", SerialLiveServer)  # noqa: B010
 
 
 @pytest.fixture(scope="session")
