@@ -62,3 +62,27 @@ def test_reads_the_secret_from_a_file_and_the_database_from_the_environment(tmp_
 def test_debug_runs_without_a_secret() -> None:
     result = _load({"DEBUG": "1"}, "print(settings.DEBUG)")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_app_server_refuses_to_start_without_a_secret() -> None:
+    result = _load({}, "import otmetka.wsgi")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_management_commands_that_sign_nothing_run_without_a_secret() -> None:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL"}
+    }
+    clean["OTMETKA_TESTING"] = "0"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
