@@ -23,6 +23,16 @@ def now() -> Iterator[time_machine.Traveller]:
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rights_cache() -> Iterator[None]:
+    """Ids repeat between tests on SQLite: rights remembered by one test must not leak."""
+    from otmetka.accounts.permissions import forget_cached_rights
+
+    forget_cached_rights()
+    yield
+    forget_cached_rights()
+
+
 @pytest.fixture
 def world(db: None, now: time_machine.Traveller) -> World:
     return build_world()

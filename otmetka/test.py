@@ -30,6 +30,11 @@ from otmetka.accounts.roles import Role
 from otmetka.org.models import AcademicYear, Department, Organization, Period, Room
 from otmetka.people.models import Employee, Guardianship, Person, Position, Student
 
+# Queries every signed-in page makes before its own, in a process that has served one request:
+# the session, the user (with person, staff card, organization), the role assignments (with
+# the organization). The role's rights are then remembered per process (accounts.permissions).
+BASE_QUERIES = 3
+
 TODAY = dt.date(2026, 11, 16)  # a Monday in the first semester of 2026/2027
 PASSWORD = "correct-horse-42"
 
@@ -309,6 +314,14 @@ def populate(college: College, prefix: str = "") -> None:
     )
     college.users["other_student"] = make_user(
         org, f"{prefix}other_student", Role.STUDENT, person=other_person
+    )
+    # A parent of the other group's student: the "other parent" of the diary's access matrix.
+    other_parent = make_person(org, "Ёлкина", "Анна", "Сергеевна", sex=Person.Sex.FEMALE)
+    Guardianship.objects.create(
+        student=college.other_student, guardian=other_parent, kind=Guardianship.Kind.MOTHER
+    )
+    college.users["other_parent"] = make_user(
+        org, f"{prefix}other_parent", Role.PARENT, person=other_parent
     )
     college.workload = Workload.objects.create(
         academic_year=college.year,

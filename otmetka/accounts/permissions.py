@@ -33,6 +33,27 @@ def effective_rights(organization_id: int, role: str) -> frozenset[str]:
     return frozenset(rights)
 
 
+# (organization, role, rights_version) → rights. Entries of an old version are never read
+# again; the bound keeps a long-lived process small.
+_RIGHTS_CACHE: dict[tuple[int, str, int], frozenset[str]] = {}
+_RIGHTS_CACHE_SIZE = 4096
+
+
+def cached_rights(organization_id: int, role: str, version: int) -> frozenset[str]:
+    """`effective_rights` remembered per process until the organization's rights change."""
+    key = (organization_id, role, version)
+    rights = _RIGHTS_CACHE.get(key)
+    if rights is None:
+        if len(_RIGHTS_CACHE) >= _RIGHTS_CACHE_SIZE:
+            _RIGHTS_CACHE.clear()
+        rights = _RIGHTS_CACHE[key] = effective_rights(organization_id, role)
+    return rights
+
+
+def forget_cached_rights() -> None:
+    _RIGHTS_CACHE.clear()
+
+
 class ActiveRole:
     """The acting user in one of their roles; every scoped query starts from here."""
 
@@ -59,7 +80,9 @@ class ActiveRole:
 
     @cached_property
     def rights(self) -> frozenset[str]:
-        return effective_rights(self.organization_id, self.role)
+        # The organization comes with the role assignment, so a warm process asks no query.
+        version = self.organization.rights_version
+        return cached_rights(self.organization_id, self.role, version)
 
     def has(self, right: str) -> bool:
         return right in self.rights

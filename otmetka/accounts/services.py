@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.org.models import Organization
 
 # No 0/O, 1/l/I: a one-time password is read off a paper slip.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -253,6 +255,9 @@ def rights_set(*, actor: ActiveRole, role: str, rights: Iterable[str]) -> dict[s
         ]
     )
     changes = {code: [code in before, code in wanted] for code in sorted(set(before) ^ wanted)}
+    Organization.objects.filter(pk=actor.organization_id).update(
+        rights_version=F("rights_version") + 1
+    )
     if changes:
         audit_record(
             actor=actor.user,

@@ -30,6 +30,9 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Например: администратор АИС, каб. 214, тел. 55-12-34"),
     )
+    # Bumped by every change of the roles' rights: each process keeps the rights it computed
+    # under this number and sees the new number with the organization on the next request.
+    rights_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("образовательная организация")

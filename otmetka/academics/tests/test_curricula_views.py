@@ -19,10 +19,8 @@ from otmetka.academics.selectors import curriculum_table
 from otmetka.academics.tests.test_curricula_support import Kind, events_of, make_hours, make_item
 from otmetka.accounts.models import User
 from otmetka.audit.models import AuditEvent
-from otmetka.test import World
+from otmetka.test import BASE_QUERIES, World
 
-# The session, the user, the active role, the role's rights: every signed-in page starts so.
-BASE_QUERIES = 4
 
 
 def _url(world: World, name: str) -> str:

@@ -17,10 +17,8 @@ from otmetka.academics.tests.test_curricula_support import (
 )
 from otmetka.org.models import Department
 from otmetka.people.models import Person, Position, Student
-from otmetka.test import TODAY, World, make_person
+from otmetka.test import BASE_QUERIES, TODAY, World, make_person
 
-# The session, the user, the active role, the role's rights: every signed-in page starts so.
-BASE_QUERIES = 4
 
 
 def _enrol(world: World, last: str, group: Any, date_from: dt.date = dt.date(2026, 9, 1),

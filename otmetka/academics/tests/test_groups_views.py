@@ -22,11 +22,8 @@ from otmetka.academics.tests.test_groups_support import (
 from otmetka.accounts.roles import Role
 from otmetka.lib.snils import snils_make
 from otmetka.people.models import Employee, Person, Student
-from otmetka.test import TODAY, World, make_person
+from otmetka.test import BASE_QUERIES, TODAY, World, make_person
 
-# Queries every signed-in page makes before its own: session, user, role assignment, rights
-# (measured after a first request, which also writes the session).
-BASE = 4
 
 
 def stranger(world: World, key: str) -> Client:
@@ -175,7 +172,7 @@ def test_group_list_query_budget(world: World, rows: int, django_assert_num_quer
     client.get(url("group_list"))
     # base + count, departments and programs for the filter, the page of groups with their
     # roll count, their curators with persons.
-    with django_assert_num_queries(BASE + 5):
+    with django_assert_num_queries(BASE_QUERIES + 5):
         response = client.get(url("group_list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 2 + rows
@@ -191,7 +188,7 @@ def test_group_detail_query_budget(world: World, rows: int, django_assert_num_qu
     client.get(url("group_list"))
     # base + the group, its curators, the roll, subgroup names, academic year, leavers,
     # subgroups.
-    with django_assert_num_queries(BASE + 7):
+    with django_assert_num_queries(BASE_QUERIES + 7):
         response = client.get(url("group_detail", group_id=world.college.group.pk))
     assert len(response.context["roll"]) == 1 + 3 * rows
 
@@ -202,7 +199,7 @@ def test_student_list_query_budget(world: World, rows: int, django_assert_num_qu
     client = world.client_for("secretary")
     client.get(url("student_list"))
     # base + count, groups for the filter, the page of students, their memberships today.
-    with django_assert_num_queries(BASE + 4):
+    with django_assert_num_queries(BASE_QUERIES + 4):
         response = client.get(url("student_list"))
     assert response.context["page"].paginator.count == 2 + 6 * rows
 
@@ -213,7 +210,7 @@ def test_my_groups_query_budget(world: World, rows: int, django_assert_num_queri
     client = world.client_for("curator")
     client.get(url("my_groups"))
     # base + the groups, subgroup names, the rolls.
-    with django_assert_num_queries(BASE + 3):
+    with django_assert_num_queries(BASE_QUERIES + 3):
         response = client.get(url("my_groups"))
     assert len(response.context["rolls"]) == 1 + rows
 

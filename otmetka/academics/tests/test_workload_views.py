@@ -21,10 +21,8 @@ from otmetka.academics.tests.test_curricula_support import (
     make_workload,
 )
 from otmetka.org.models import AcademicYear
-from otmetka.test import World
+from otmetka.test import BASE_QUERIES, World
 
-# The session, the user, the active role, the role's rights: every signed-in page starts so.
-BASE_QUERIES = 4
 
 
 def _edit_url(line: Workload | None) -> str:

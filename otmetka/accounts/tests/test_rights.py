@@ -130,3 +130,19 @@ class TestRoles:
         assert deputy.get(reverse("academics:workload_list")).status_code == 200
         RoleAssignment.objects.filter(user=world.user("deputy")).delete()
         assert deputy.get(reverse("academics:workload_list")).status_code == 403
+
+
+def test_a_change_renews_the_rights_every_process_remembers(world: World) -> None:
+    """Rights are remembered per process under the organization's rights version; a change
+    bumps the version of that organization only, so every process reads the new rights."""
+    stranger_version = world.stranger.organization.rights_version
+    before = world.org.rights_version
+    admin = world.client_for("admin")
+    admin.post(
+        reverse("accounts:rights_edit", kwargs={"role_code": "teacher"}),
+        rights_form(set(DEFAULT_RIGHTS[Role.TEACHER]) | {"staff.view"}),
+    )
+    world.org.refresh_from_db()
+    world.stranger.organization.refresh_from_db()
+    assert world.org.rights_version == before + 1
+    assert world.stranger.organization.rights_version == stranger_version

@@ -63,12 +63,12 @@ def test_user_list_is_searchable_by_surname(world: World) -> None:
 def test_user_list_has_a_fixed_query_count(world: World, django_assert_num_queries: object) -> None:
     admin = world.client_for("admin")
     admin.get(reverse("accounts:user_list"))  # warm the session
-    # session, user, role assignment, rights overrides, count, page of users, their roles
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    # session, user, role assignment, count, page of users, their roles
+    with django_assert_num_queries(6):  # type: ignore[operator]
         admin.get(reverse("accounts:user_list"))
     for number in range(30):
         make_user(world.org, f"extra{number}", Role.TEACHER)
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    with django_assert_num_queries(6):  # type: ignore[operator]
         admin.get(reverse("accounts:user_list"))
 
 

@@ -42,10 +42,10 @@ def test_stranger_gets_404_and_student_403(world: World) -> None:
 def test_sheet_page_query_budget(world: World, django_assert_num_queries: Any) -> None:
     client = world.client_for("teacher")
     client.get(_url(world))  # creates the sheet
-    # session; user with person; role assignments; rights; the workload; the semesters;
+    # session; user with person; role assignments; the workload; the semesters;
     # savepoint of sheet_for; journal visibility; the sheet with group, item and period;
     # release savepoint; the sheet's marks; the roll; the lines of the sheet (may edit).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(_url(world)).status_code == 200
 
 

@@ -19,10 +19,8 @@ from otmetka.journal.models import (
     UnlockRequest,
 )
 from otmetka.journal.tests.factories_grid import make_lesson, make_student
-from otmetka.test import TODAY, World
+from otmetka.test import BASE_QUERIES, TODAY, World
 
-# The session, the user, the active role, the role's rights: every signed-in page starts so.
-BASE_QUERIES = 4
 
 
 def grid_url(world: World, workload: Any = None) -> str:

@@ -105,9 +105,9 @@ def test_plan_page_query_budget(world: World, django_assert_num_queries: Any) ->
     client.get(plan_url(workload))
 
     def count() -> int:
-        # session, user, role assignments with person and employee, rights overrides, the
+        # session, user, role assignments with person and employee, the
         # journal (scoped), the plan, its topics, the dates of the lessons that used them
-        with django_assert_num_queries(8) as captured:
+        with django_assert_num_queries(7) as captured:
             assert client.get(plan_url(workload)).status_code == 200
         return len(captured)
 

@@ -151,10 +151,10 @@ def test_print_list_page(
     url = reverse("journal:print_list", kwargs={"workload_id": world.college.workload.pk})
     client = world.client_for("teacher")
     assert "Скачать PDF" in client.get(url).content.decode()
-    # session; user with person; role assignments; rights; the workload; count of copies;
+    # session; user with person; role assignments; the workload; count of copies;
     # the copies with period and requester; the semesters (to pick the current one) and the
     # semesters of the request form.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     assert world.client_for(world.stranger.users["teacher"]).get(url).status_code == 404
     assert world.client_for("student").get(url).status_code == 403

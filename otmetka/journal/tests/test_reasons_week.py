@@ -63,9 +63,9 @@ def test_reasons_page_query_budget(world: World, django_assert_num_queries: Any)
     _week(world)
     client = world.client_for("curator")
     client.get(_url(world))
-    # session; user with person; role assignments; rights; the curated group; the absences
+    # session; user with person; role assignments; the curated group; the absences
     # of the week with lessons, items and students.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(_url(world)).status_code == 200
 
 

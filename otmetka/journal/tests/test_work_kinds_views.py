@@ -21,8 +21,8 @@ def test_list_shows_weights_and_sgo_ids(world: World, kind: WorkKind,
                                        django_assert_num_queries: Any) -> None:
     client = world.client_for("teacher")
     client.get(reverse("journal:work_kind_list"))  # warm the session
-    # session, user, role assignments, organization rights, count, page of kinds
-    with django_assert_num_queries(6):
+    # session, user, role assignments, count, page of kinds
+    with django_assert_num_queries(5):
         response = client.get(reverse("journal:work_kind_list"))
     assert response.status_code == 200
     text = response.content.decode()
@@ -38,7 +38,7 @@ def test_list_query_count_does_not_grow(world: World, kind: WorkKind,
         WorkKind.objects.create(organization=world.org, name=f"Вид {index}", short_name="В")
     client = world.client_for("teacher")
     client.get(reverse("journal:work_kind_list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("journal:work_kind_list"))
 
 

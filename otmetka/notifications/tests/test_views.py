@@ -28,8 +28,8 @@ def test_list_shows_only_own(world: World, django_assert_num_queries: Any) -> No
     _notice(world, "curator")
     client = world.client_for("teacher")
     client.get(reverse("notifications:list"))
-    # session, user, role assignments, count, role rights (base layout), page of notifications
-    with django_assert_num_queries(6):
+    # session, user, role assignments, count, page of notifications
+    with django_assert_num_queries(5):
         page = client.get(reverse("notifications:list")).content.decode()
     assert page.count("Замена для teacher") == 50
     assert "Замена для curator" not in page

@@ -13,10 +13,8 @@ from django.urls import reverse
 
 from otmetka.org.models import AcademicYear, BellSchedule, Department, Pair, Period, Room
 from otmetka.org.tests.factories import make_bells, make_rooms
-from otmetka.test import World
+from otmetka.test import BASE_QUERIES, World
 
-# Queries every signed-in page makes before its own: session, user, role assignments, rights.
-BASE = 4
 
 
 def url(name: str, **kwargs: int) -> str:
@@ -181,7 +179,7 @@ def test_year_list_query_budget(world: World, rows: int, django_assert_num_queri
     client = world.client_for("deputy")
     client.get(url("year_list"))
     # base + count, the page of years, their periods.
-    with django_assert_num_queries(BASE + 3):
+    with django_assert_num_queries(BASE_QUERIES + 3):
         response = client.get(url("year_list"))
     assert response.context["page"].paginator.count == 1 + rows
 
@@ -195,7 +193,7 @@ def test_year_detail_query_budget(world: World, rows: int, django_assert_num_que
     client = world.client_for("deputy")
     client.get(url("year_list"))
     # base + the year, its periods.
-    with django_assert_num_queries(BASE + 2):
+    with django_assert_num_queries(BASE_QUERIES + 2):
         response = client.get(url("year_detail", year_id=world.college.year.pk))
     assert len(response.context["periods"]) == 3 + rows
 
@@ -208,7 +206,7 @@ def test_department_list_query_budget(
     client = world.client_for("admin")
     client.get(url("department_list"))
     # base + count, the page of departments with their counts of groups, programs, staff.
-    with django_assert_num_queries(BASE + 2):
+    with django_assert_num_queries(BASE_QUERIES + 2):
         response = client.get(url("department_list"))
     page = response.context["page"]
     assert page.paginator.count == 1 + rows
@@ -222,7 +220,7 @@ def test_room_list_query_budget(world: World, rows: int, django_assert_num_queri
     client = world.client_for("dispatcher")
     client.get(url("room_list"))
     # base + count, the page of rooms.
-    with django_assert_num_queries(BASE + 2):
+    with django_assert_num_queries(BASE_QUERIES + 2):
         response = client.get(url("room_list"))
     assert response.context["page"].paginator.count == 1 + rows
 
@@ -233,7 +231,7 @@ def test_bells_list_query_budget(world: World, rows: int, django_assert_num_quer
     client = world.client_for("teacher")
     client.get(url("bells_list"))
     # base + count, the page of schedules with their pair counts and first and last bells.
-    with django_assert_num_queries(BASE + 2):
+    with django_assert_num_queries(BASE_QUERIES + 2):
         response = client.get(url("bells_list"))
     assert response.context["page"].paginator.count == rows
 
@@ -246,6 +244,6 @@ def test_bells_detail_query_budget(
     client = world.client_for("deputy")
     client.get(url("bells_list"))
     # base + the schedule, its pairs.
-    with django_assert_num_queries(BASE + 2):
+    with django_assert_num_queries(BASE_QUERIES + 2):
         response = client.get(url("bells_detail", bells_id=bells.pk))
     assert len(response.context["pairs"]) == 3 + rows

@@ -308,9 +308,9 @@ def test_curator_may_not_add_guardians_outside_own_group(world: World) -> None:
     other = world.college.other_student
     assert other is not None
     with pytest.raises(NotAllowed):
-        guardian_add(actor=actor(world, "curator", "curator"), student=other, kind="mother",
-                     last_name="Ёлкина", first_name="Анна")
-    assert not Person.objects.filter(last_name="Ёлкина").exists()
+        guardian_add(actor=actor(world, "curator", "curator"), student=other, kind="father",
+                     last_name="Ёлкин", first_name="Илья")
+    assert not Person.objects.filter(last_name="Ёлкин", first_name="Илья").exists()
 
 
 def test_secretary_does_not_link_guardians(world: World) -> None:

@@ -90,10 +90,10 @@ def test_staff_list_query_count_does_not_grow_with_rows(
     client.get(url)  # the first request of a session also writes the session
 
     def page_with(count: int) -> None:
-        # session, user, active role, role rights, the chosen department (form check), count,
+        # session, user, active role, the chosen department (form check), count,
         # departments (the filter's options), the page of employees with person and department,
         # their positions.
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             response = client.get(url)
         assert response.status_code == 200
         assert response.context["page"].paginator.count == count

@@ -98,10 +98,10 @@ def test_card_query_count_does_not_grow_with_guardians_and_consents(
     client.get(url)  # the first request of a session also writes the session
 
     def card() -> None:
-        # session, user, active role, role rights, the student with person (scoped), the VIEW
+        # session, user, active role, the student with person (scoped), the VIEW
         # audit row, memberships with groups, guardians with persons, their consents,
         # the student's consents.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             assert client.get(url).status_code == 200
 
     card()

@@ -188,7 +188,7 @@ def test_group_week_query_budget_constant(world: World, django_assert_num_querie
     url = week(world.college.group.pk) + "?week=2026-11-16"
     client.get(url)
     make_entry(world.college.workload)
-    # Queries: session, user, role assignments, role right overrides, the group, the week's academic
+    # Queries: session, user, role assignments, the group, the week's academic
     # year, day bells, pairs, the entries (joined with line, group, item, subgroup, teacher,
     # room), then the add form's workload and room choices.
     with django_assert_num_queries(BUDGET):
@@ -201,4 +201,4 @@ def test_group_week_query_budget_constant(world: World, django_assert_num_querie
     assert body.count("<strong>МДК.01.01</strong>") == 16
 
 
-BUDGET = 11
+BUDGET = 10

@@ -128,9 +128,9 @@ def test_query_budget(world: World, django_assert_num_queries: Any) -> None:
     assert setup_extra.pk
     client = world.client_for("teacher")
     client.get(reverse(URL))  # the first request of a session stamps its activity time
-    # 6: session; user with person and employee; role assignments; rights overrides;
+    # 5: session; user with person and employee; role assignments;
     # bells of the day; the lessons with rooms and marks/attendance flags.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse(URL))
     assert len(response.context["pairs"]) == 2
 
