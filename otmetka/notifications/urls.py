@@ -12,4 +12,6 @@ urlpatterns: list = [
     path("<int:notification_id>/", views.notification_open, name="open"),
     path("badge/", views.badge, name="badge"),
     # === end changes ===
+    # === e-mail preferences ===
+    path("settings/", views.preferences, name="settings"),
 ]

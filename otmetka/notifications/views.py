@@ -1,16 +1,24 @@
-"""The user's notifications: list, open (marks read), mark all read, the unread badge."""
+"""The user's notifications: list, open (marks read), mark all read, the badge, e-mail settings."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from otmetka.accounts.permissions import signed_in
-from otmetka.lib.views import paginate
+from otmetka.accounts.permissions import role_of, signed_in
+from otmetka.lib.errors import DomainError
+from otmetka.lib.views import form_error, paginate
+from otmetka.notifications.forms import PreferencesForm
 from otmetka.notifications.models import Notification
-from otmetka.notifications.services import notifications_mark_read
+from otmetka.notifications.services import (
+    notifications_mark_read,
+    preference_of,
+    preferences_save,
+)
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -47,3 +55,26 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 def badge(request: HttpRequest) -> HttpResponse:
     unread = Notification.objects.filter(user_id=_user_id(request), read_at__isnull=True).count()
     return render(request, "notifications/badge.html", {"unread": unread})
+
+
+@signed_in
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Which notices the user gets by e-mail, and how: always the signed-in user's own."""
+    user_id = _user_id(request)
+    form = PreferencesForm(request.POST or None, preference=preference_of(user_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            preferences_save(
+                user_id=user_id,
+                email_enabled=form.cleaned_data["email_enabled"],
+                digest_enabled=form.cleaned_data["digest_enabled"],
+                deliveries=form.deliveries(),
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Настройки уведомлений сохранены."))
+            return redirect("notifications:settings")
+    person = role_of(request).person
+    email = person.email if person is not None else ""
+    return render(request, "notifications/settings.html", {"form": form, "email": email})

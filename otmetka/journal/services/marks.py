@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -27,9 +29,12 @@ from otmetka.journal.permissions import can_edit_lesson
 from otmetka.journal.selectors import cell_text
 from otmetka.journal.services.lessons import check_lesson_lock
 from otmetka.journal.services.work_kinds import work_kinds_ensure_defaults
+from otmetka.journal.tasks import notify_cell_change
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.people.models import Student
+
+logger = logging.getLogger(__name__)
 
 MAX_MARKS = 3
 _SPACES = re.compile(r"\s+")
@@ -195,6 +200,10 @@ def cell_save(
     if target_code == AttendanceCode.ABSENT and current_code in ABSENCE_CODES:
         target_code = current_code
     changed = False
+    # What the student and their parents hear about: marks put or corrected, attendance set.
+    noticed_marks: list[int] = []
+    corrected = False
+    noticed_code: str | None = None
 
     def record(entity: str, action: str, entity_id: int, old: dict, new: dict) -> None:
         history_record(
@@ -239,10 +248,14 @@ def cell_save(
                     )
                     record(JournalHistory.Entity.MARK, "create", mark.pk, {}, _mark_state(mark))
                     changed = True
+                    noticed_marks.append(mark.pk)
                     result_marks.append(mark)
                     continue
                 new_kind = work_kind_id if work_kind_id is not None else existing.work_kind_id
                 if existing.value != value or existing.work_kind_id != new_kind:
+                    if existing.value != value:
+                        noticed_marks.append(existing.pk)
+                        corrected = True
                     if work_kind_id is not None:
                         _work_kind(organization_id, lesson, work_kind_id)
                     old = _mark_state(existing)
@@ -278,6 +291,7 @@ def cell_save(
                         {},
                         {"code": target_code},
                     )
+                    noticed_code = target_code
                 elif attendance is not None and target_code is not None:
                     old_code = {"code": attendance.code}
                     attendance.code = target_code
@@ -291,12 +305,24 @@ def cell_save(
                         old_code,
                         {"code": target_code},
                     )
+                    noticed_code = target_code
                 changed = True
     except IntegrityError as error:
         raise DomainError(
             _("Ячейку одновременно изменил другой пользователь: обновите страницу."),
             field="value",
         ) from error
+    if noticed_marks or noticed_code is not None:
+        transaction.on_commit(
+            partial(
+                _cell_notice_enqueue,
+                lesson_id=lesson.pk,
+                student_id=student.pk,
+                mark_ids=noticed_marks,
+                corrected=corrected,
+                attendance_code=noticed_code,
+            )
+        )
     final_code = attendance.code if attendance is not None else None
     return CellResult(
         text=cell_text([mark.value for mark in result_marks], final_code),
@@ -304,6 +330,29 @@ def cell_save(
         marks=result_marks,
         attendance=attendance,
     )
+
+
+def _cell_notice_enqueue(
+    *,
+    lesson_id: int,
+    student_id: int,
+    mark_ids: list[int],
+    corrected: bool,
+    attendance_code: str | None,
+) -> None:
+    """Queue the notice to the student and parents: one INSERT; recipients resolved later."""
+    try:
+        notify_cell_change.enqueue(
+            lesson_id=lesson_id,
+            student_id=student_id,
+            mark_ids=mark_ids,
+            corrected=corrected,
+            attendance_code=attendance_code,
+        )
+    except Exception:  # the mark is saved and committed; a lost notice must not fail the save
+        logger.exception(
+            "Could not queue the notice of lesson %s, student %s", lesson_id, student_id
+        )
 
 
 @transaction.atomic

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,8 @@ from otmetka.audit.services import audit_record
 from otmetka.journal.models import JournalUnlock, UnlockRequest
 from otmetka.journal.permissions import can_unlock
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.notifications.models import Notification
+from otmetka.notifications.services import notify
 
 MAX_UNLOCK_DAYS = 14
 
@@ -148,4 +152,29 @@ def unlock_request_answer(
         changes={"status": [UnlockRequest.Status.PENDING, request.status]},
         reason=answer,
     )
+    _announce_answer(actor, request)
     return request
+
+
+def _announce_answer(actor: ActiveRole, request: UnlockRequest) -> None:
+    """Tell the teacher who asked (in the product and, by their settings, by e-mail)."""
+    workload = request.workload
+    journal = f"{workload.item.index} {workload.group}"
+    if request.status == UnlockRequest.Status.GRANTED and request.unlock is not None:
+        until = timezone.localtime(
+            request.unlock.valid_until, ZoneInfo(actor.organization.timezone)
+        )
+        title = _("Журнал %(journal)s разблокирован до %(until)s") % {
+            "journal": journal,
+            "until": until.strftime("%d.%m.%Y %H:%M"),
+        }
+    else:
+        title = _("В разблокировке журнала %(journal)s отказано") % {"journal": journal}
+    notify(
+        user_ids=[request.requested_by_id],
+        organization_id=actor.organization_id,
+        kind=Notification.Kind.UNLOCK_ANSWER,
+        title=title,
+        body=request.answer,
+        url=reverse("journal:grid", kwargs={"workload_id": workload.pk}),
+    )
