@@ -15,7 +15,7 @@ from otmetka.academics.models import (
     Subgroup,
     Workload,
 )
-from otmetka.accounts.permissions import ActiveRole
+from otmetka.accounts.permissions import ActiveRole, can_issue_credentials_for_group
 from otmetka.accounts.roles import Role
 from otmetka.people.models import Employee
 
@@ -111,6 +111,14 @@ def can_edit_subgroups(actor: ActiveRole, group: Group) -> bool:
     if actor.has("subgroups.edit_own") and actor.employee_id is not None:
         return actor.employee_id in curator_ids(group)
     return False
+
+
+def can_manage_group_access(actor: ActiveRole, group: Group) -> bool:
+    """The group's credentials and consents page: its curator now, or an administrator
+    (`credentials.issue_all`); zero queries when the curators were prefetched."""
+    return can_issue_credentials_for_group(
+        actor, organization_id=group.organization_id, curator_ids=curator_ids(group)
+    )
 
 
 # Programs, curricula and workload.

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from otmetka.academics.views import access as access_views
 from otmetka.academics.views import curricula as curricula_views
 from otmetka.academics.views import dashboard as dashboard_views
 from otmetka.academics.views import groups as group_views
@@ -26,6 +27,18 @@ urlpatterns = [
          name="subgroup_delete"),
     path("students/", group_views.student_list, name="student_list"),
     path("my-groups/", group_views.my_groups, name="my_groups"),
+    # Credentials and consents of a group's students and parents.
+    path("groups/<int:group_id>/access/", access_views.group_access_view, name="group_access"),
+    path("groups/<int:group_id>/access/issue/", access_views.group_access_issue,
+         name="group_access_issue"),
+    path("groups/<int:group_id>/access/persons/<int:person_id>/issue/",
+         access_views.group_access_person_issue, name="group_access_person_issue"),
+    path("groups/<int:group_id>/access/persons/<int:person_id>/active/",
+         access_views.group_access_person_active, name="group_access_person_active"),
+    path("groups/<int:group_id>/access/persons/<int:person_id>/consent/",
+         access_views.group_access_consent_add, name="group_access_consent_add"),
+    path("groups/<int:group_id>/access/consents/<int:consent_id>/revoke/",
+         access_views.group_access_consent_revoke, name="group_access_consent_revoke"),
     # Programs, curricula, workload, the overview.
     path("programs/", curricula_views.program_list, name="program_list"),
     path("programs/new/", curricula_views.program_create_view, name="program_create"),

@@ -99,16 +99,39 @@ class RightsForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    """Filters of the audit log; the dates are the organization's local days."""
+
     action = forms.ChoiceField(
         label=_("Действие"),
         choices=[("", _("все"))] + list(AuditEvent.Action.choices),
         required=False,
     )
-    actor = forms.CharField(label=_("Кто (логин или фамилия)"), required=False, max_length=100)
-    object = forms.CharField(label=_("Объект"), required=False, max_length=100)
+    actor = forms.CharField(
+        label=_("Кто (логин или фамилия)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    object = forms.CharField(
+        label=_("Объект (например, фамилия обучающегося)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     date_from = forms.DateField(
-        label=_("С"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("С"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("По"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("По"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Конец периода раньше его начала."))
+        return data

@@ -179,12 +179,54 @@ def can_issue_credentials(actor: ActiveRole, user: User) -> bool:
     roles = set(user.role_assignments.values_list("role", flat=True))
     if not roles or not roles <= {Role.STUDENT, Role.PARENT}:
         return False
+    return (
+        _curated_students_now(actor)
+        .filter(Q(person__user_id=user.pk) | Q(guardianships__guardian__user_id=user.pk))
+        .exists()
+    )
+
+
+def _curated_students_now(actor: ActiveRole) -> QuerySet[Student]:
+    """Students on the roll today (local date) of a group the actor curates."""
     today = local_today(actor.organization.timezone)
-    students = Student.objects.filter(
+    return Student.objects.filter(
         Q(memberships__date_to__isnull=True) | Q(memberships__date_to__gte=today),
         memberships__group__curators=actor.employee_id,
         memberships__date_from__lte=today,
     )
-    return students.filter(
-        Q(person__user_id=user.pk) | Q(guardianships__guardian__user_id=user.pk)
-    ).exists()
+
+
+def can_issue_credentials_for_person(actor: ActiveRole, person: Person) -> bool:
+    """May the actor give a student's or parent's account to `person` (one query for a curator).
+
+    Admins (`credentials.issue_all`): anyone of their organization. A curator
+    (`credentials.issue_own_group`): a student on today's roll of a group they curate, or a
+    parent (legal representative) of such a student (Положение 3.10, 4.5).
+    """
+    if person.organization_id != actor.organization_id:
+        return False
+    if actor.has("credentials.issue_all"):
+        return True
+    if not actor.has("credentials.issue_own_group") or actor.employee_id is None:
+        return False
+    return (
+        _curated_students_now(actor)
+        .filter(Q(person_id=person.pk) | Q(guardianships__guardian_id=person.pk))
+        .exists()
+    )
+
+
+def can_issue_credentials_for_group(
+    actor: ActiveRole, *, organization_id: int, curator_ids: set[int]
+) -> bool:
+    """The credentials page of a group: admins for every group of their organization, a curator
+    for the groups they curate now (zero queries: the group's curators come prefetched)."""
+    if organization_id != actor.organization_id:
+        return False
+    if actor.has("credentials.issue_all"):
+        return True
+    return (
+        actor.has("credentials.issue_own_group")
+        and actor.employee_id is not None
+        and actor.employee_id in curator_ids
+    )

@@ -14,13 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otmetka.accounts.models import RoleAssignment, RoleRightOverride, User, login_validator
-from otmetka.accounts.permissions import ActiveRole, can_issue_credentials, effective_rights
+from otmetka.accounts.permissions import (
+    ActiveRole,
+    can_issue_credentials,
+    can_issue_credentials_for_person,
+    effective_rights,
+)
 from otmetka.accounts.rights import DEFAULT_RIGHTS, RIGHTS_BY_CODE
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org.models import Organization
+from otmetka.people.models import Guardianship, Person, Student
 
 # No 0/O, 1/l/I: a one-time password is read off a paper slip.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -153,6 +159,10 @@ def role_revoke(*, actor: ActiveRole, assignment: RoleAssignment) -> None:
 def user_set_active(*, actor: ActiveRole, user: User, is_active: bool) -> None:
     _same_organization(actor, user)
     _require_users_right(actor, user.role_assignments.values_list("role", flat=True))
+    _apply_active(actor, user, is_active)
+
+
+def _apply_active(actor: ActiveRole, user: User, is_active: bool) -> None:
     if user.pk == actor.user.pk and not is_active:
         raise DomainError(_("Нельзя заблокировать собственную учётную запись."))
     if user.is_active == is_active:
@@ -186,15 +196,7 @@ def credentials_issue(*, actor: ActiveRole, user: User) -> str:
     user.save(
         update_fields=["password", "must_change_password", "password_expires_at", "is_active"]
     )
-    audit_record(
-        actor=actor.user,
-        action=AuditEvent.Action.CREDENTIALS_ISSUE,
-        organization_id=actor.organization_id,
-        obj=user,
-        changes={"expires_at": [None, user.password_expires_at.isoformat()]}
-        if user.password_expires_at
-        else {},
-    )
+    _audit_credentials_issue(actor, user)
     return password
 
 
@@ -269,3 +271,132 @@ def rights_set(*, actor: ActiveRole, role: str, rights: Iterable[str]) -> dict[s
             changes=changes,
         )
     return changes
+
+
+# --- Accounts of students and parents, given by their curator (Положение 3.10, 4.5, 4.11, 4.12) --
+
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+_LOGIN_ROLES = (Role.STUDENT, Role.PARENT)
+# Room left after the base for the number that tells namesakes apart.
+_LOGIN_BASE_LENGTH = 56
+
+
+def transliterate(text: str) -> str:
+    """Latin letters for a Russian name, lower case: «Щукина-Ёлкина» → «shchukina-elkina»."""
+    result = []
+    for char in text.lower():
+        if char in _TRANSLIT:
+            result.append(_TRANSLIT[char])
+        elif char.isascii() and (char.isalnum() or char == "-"):
+            result.append(char)
+    return "".join(result)
+
+
+def login_base(person: Person) -> str:
+    """Surname and initials in Latin letters: Иванов Иван Петрович → «ivanov.ip»."""
+    surname = transliterate(person.last_name).strip("-")[:_LOGIN_BASE_LENGTH] or "user"
+    letters = "".join(transliterate(name)[:1] for name in (person.first_name, person.middle_name))
+    base = f"{surname}.{letters}" if letters else surname
+    # A login has at least two characters (accounts.models.login_validator).
+    return base if len(base) >= 2 else f"{base}.user"
+
+
+def free_login(base: str, *, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """`base`, or `base` with the smallest number from 2 on that no account uses (one query)."""
+    used = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    used |= set(taken)
+    number = 1
+    login = base
+    while login in used:
+        number += 1
+        login = f"{base}{number}"
+    return _normalize_login(login)
+
+
+def _person_can_hold(person: Person, role: str) -> bool:
+    if role == Role.STUDENT:
+        return Student.objects.filter(person_id=person.pk).exists()
+    return Guardianship.objects.filter(guardian_id=person.pk).exists()
+
+
+@transaction.atomic
+def account_issue_for_person(*, actor: ActiveRole, person: Person, role: str) -> tuple[User, str]:
+    """A student's or parent's account for `person`: a generated login, the role, a one-time
+    password (returned once, to be handed out on a slip). The curator's way to give access to
+    their group without the administrator's rights on accounts."""
+    if role not in _LOGIN_ROLES:
+        raise DomainError(_("Здесь выдаются только учётные записи обучающихся и родителей."))
+    if not can_issue_credentials_for_person(actor, person):
+        raise NotAllowed(_("Вы не можете выдавать реквизиты этому человеку."))
+    if not _person_can_hold(person, role):
+        message = (
+            _("%(name)s не обучающийся.")
+            if role == Role.STUDENT
+            else _("%(name)s не присоединён(а) как родитель (законный представитель).")
+        )
+        raise DomainError(message % {"name": person.full_name})
+    if person.user_id is not None:
+        raise DomainError(
+            _("У %(name)s уже есть учётная запись: выдайте новый временный пароль.")
+            % {"name": person.full_name}
+        )
+    user = User(organization_id=actor.organization_id)
+    password = one_time_password()
+    _set_one_time_password(user, password, actor)
+    taken: set[str] = set()
+    for _attempt in range(5):
+        user.username = free_login(login_base(person), taken=taken)
+        try:
+            with transaction.atomic():
+                user.save()
+            break
+        except IntegrityError:
+            # Someone took the same login a moment ago: try the next number.
+            taken.add(user.username)
+    else:
+        raise DomainError(_("Не удалось подобрать свободный логин, повторите попытку."))
+    if not Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user):
+        raise DomainError(_("У этого человека уже есть учётная запись."))
+    person.user = user
+    RoleAssignment.objects.create(user=user, organization_id=actor.organization_id, role=role)
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.CREATE,
+        organization_id=actor.organization_id,
+        obj=user,
+        changes={"username": [None, user.username], "person": [None, person.full_name]},
+    )
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.ROLE_GRANT,
+        organization_id=actor.organization_id,
+        obj=user,
+        changes={"role": [None, role]},
+    )
+    _audit_credentials_issue(actor, user)
+    return user, password
+
+
+def _audit_credentials_issue(actor: ActiveRole, user: User) -> None:
+    expires = user.password_expires_at
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.CREDENTIALS_ISSUE,
+        organization_id=actor.organization_id,
+        obj=user,
+        changes={"expires_at": [None, expires.isoformat()]} if expires else {},
+    )
+
+
+@transaction.atomic
+def account_set_active(*, actor: ActiveRole, user: User, is_active: bool) -> None:
+    """Block or unblock a student's or parent's account: whoever may issue its credentials may
+    also shut it (a curator for their group, Положение 4.5 «контроль доступа»)."""
+    if not can_issue_credentials(actor, user):
+        raise NotAllowed(_("Эта учётная запись вам недоступна."))
+    _apply_active(actor, user, is_active)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -39,6 +37,7 @@ from otmetka.accounts.permissions import (
 )
 from otmetka.accounts.rights import RIGHTS
 from otmetka.accounts.roles import Role
+from otmetka.accounts.selectors import audit_events
 from otmetka.accounts.services import (
     credentials_issue,
     password_change,
@@ -259,6 +258,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # the answer carries a one-time password
 @right_required("users.staff", "users.students", "users.parents")
 def user_create_view(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
@@ -351,6 +351,7 @@ def user_toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:user_detail", user_id=target.pk)
 
 
+@never_cache  # the answer carries a one-time password
 @require_POST
 @right_required("credentials.issue_all", "credentials.issue_own_group")
 def user_issue_credentials(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -409,23 +410,21 @@ def rights_edit(request: HttpRequest, role_code: str) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.for_organization(role.organization_id)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            events = events.filter(action=data["action"])
-        if data["actor"]:
-            events = events.filter(
-                Q(actor__username__startswith=data["actor"].lower())
-                | Q(actor_name__istartswith=data["actor"])
-            )
-        if data["object"]:
-            events = events.filter(object_repr__icontains=data["object"])
-        if data["date_from"]:
-            events = events.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            events = events.filter(at__date__lt=data["date_to"] + dt.timedelta(days=1))
-    page = paginate(request, events.order_by("-at", "-id"))
+    data = form.cleaned_data if form.is_valid() else {}
+    events = audit_events(
+        role.organization_id,
+        role.organization.timezone,
+        action=data.get("action") or "",
+        actor=(data.get("actor") or "").strip(),
+        about=(data.get("object") or "").strip(),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+    page = paginate(request, events)
+    labels = dict(Role.choices)
+    for event in page:
+        event.role_label = labels.get(event.actor_role, "")
+        event.change_rows = _change_rows(event.changes)
     return render(
         request,
         "accounts/audit_log.html",
@@ -433,5 +432,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query_without_page(request),
+            "tz": role.organization.timezone,
         },
     )
+
+
+def _change_rows(changes: object) -> list[tuple[str, object, object]]:
+    """(field, old, new) of an event; a plain value (a diary page viewed) is shown as new."""
+    if not isinstance(changes, dict):
+        return []
+    rows = []
+    for field, change in changes.items():
+        if isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((str(field), change[0], change[1]))
+        else:
+            rows.append((str(field), None, change))
+    return rows

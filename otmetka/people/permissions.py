@@ -121,6 +121,19 @@ def get_guardianship_for_user_or_404(actor: ActiveRole, guardianship_id: int) ->
     )
 
 
+def own_students(actor: ActiveRole) -> QuerySet[Student]:
+    """A student's own card, or the children of a parent (Положение 3.9: only one's own data)."""
+    person = actor.person
+    if person is None or person.organization_id != actor.organization_id:
+        return Student.objects.none()
+    students = Student.objects.filter(person__organization_id=actor.organization_id)
+    if actor.role == Role.STUDENT:
+        return students.filter(person_id=person.pk)
+    if actor.role == Role.PARENT:
+        return students.filter(guardianships__guardian_id=person.pk)
+    return Student.objects.none()
+
+
 def employees_visible_to(actor: ActiveRole) -> QuerySet[Employee]:
     if not actor.has_any("staff.view", "staff.edit"):
         return Employee.objects.none()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
+from otmetka.accounts.roles import Role
+from otmetka.audit.models import AuditEvent
 from otmetka.people.models import Consent, Employee, Guardianship, Person, Student
 from otmetka.people.permissions import contact_scope, employees_visible_to, students_visible_to
 
@@ -124,3 +127,49 @@ def return_student_for(actor: ActiveRole, person: Person, wanted_id: Any) -> Stu
             return chosen
     scope = contact_scope(actor, full_rights=("students.edit_all", "guardians.link"))
     return wards.filter(pk__in=scope.values("pk")).first() or wards.first()
+
+
+# --- Who opened a student's data (152-ФЗ), for the student and their parents ----------------------
+
+_NOT_STAFF = ("student", "parent", "")
+
+
+@dataclass(frozen=True)
+class AccessLogLine:
+    at: dt.datetime
+    who: str
+    role: str
+    in_diary: bool
+
+
+def staff_views_of(student: Student) -> QuerySet[AuditEvent]:
+    """Staff views of the student's personal card or diary, newest first (one query a page).
+
+    The card and the diary log a view as `AuditEvent.Action.VIEW` of the student; a diary page
+    names itself in `changes["page"]`. The student's and parents' own views are left out.
+    """
+    return (
+        AuditEvent.objects.for_organization(student.person.organization_id)
+        .filter(
+            action=AuditEvent.Action.VIEW,
+            object_type=Student._meta.label_lower,
+            object_id=str(student.pk),
+            actor__isnull=False,
+        )
+        .exclude(actor_role__in=_NOT_STAFF)
+        .only("at", "actor_name", "actor_role", "changes")
+        .order_by("-at", "-id")
+    )
+
+
+def access_log_lines(events: Iterable[AuditEvent]) -> list[AccessLogLine]:
+    labels = dict(Role.choices)
+    return [
+        AccessLogLine(
+            at=event.at,
+            who=event.actor_name,
+            role=str(labels.get(event.actor_role, event.actor_role)),
+            in_diary=isinstance(event.changes, dict) and "page" in event.changes,
+        )
+        for event in events
+    ]

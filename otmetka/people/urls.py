@@ -20,4 +20,5 @@ urlpatterns = [
          name="guardian_remove"),
     path("persons/<int:person_id>/consents/new/", views.consent_add, name="consent_add"),
     path("consents/<int:consent_id>/revoke/", views.consent_revoke_view, name="consent_revoke"),
+    path("my/access-log/", views.my_access_log, name="my_access_log"),
 ]

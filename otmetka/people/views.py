@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,6 +50,7 @@ from otmetka.people.permissions import (
     get_student_for_contacts_or_404,
     get_student_for_guardians_or_404,
     get_student_for_user_or_404,
+    own_students,
 )
 from otmetka.people.services import (
     consent_record,
@@ -345,3 +346,23 @@ def consent_revoke_view(request: HttpRequest, consent_id: int) -> HttpResponse:
     else:
         _refuse(request, form)
     return _back_to_card(role, consent.person, request.POST.get("student"))
+
+
+# --- «Кто открывал мои данные»: the student's and the parents' view of the 152-ФЗ log -----------
+
+
+@right_required("diary.view_own")
+def my_access_log(request: HttpRequest) -> HttpResponse:
+    role = role_of(request)
+    students = list(own_students(role).select_related("person").order_by("person__sort_key", "pk"))
+    wanted = request.GET.get("student", "")
+    student = next((s for s in students if str(s.pk) == wanted), None) if wanted else None
+    if wanted and student is None:
+        raise Http404
+    student = student or (students[0] if students else None)
+    page = paginate(request, selectors.staff_views_of(student)) if student is not None else None
+    return render(request, "people/my_access_log.html", {
+        "students": students, "student": student, "page": page,
+        "lines": selectors.access_log_lines(page) if page is not None else [],
+        "query": query_without_page(request), "tz": role.organization.timezone,
+    })

@@ -28,6 +28,7 @@ from otmetka.academics.models import Group, Subgroup
 from otmetka.academics.permissions import (
     can_edit_group,
     can_edit_subgroups,
+    can_manage_group_access,
     department_scope,
     get_group_for_user_or_404,
     get_membership_for_user_or_404,
@@ -57,6 +58,7 @@ from otmetka.people.permissions import students_visible_to
 GROUP_READERS = ("groups.view_all", "groups.view_own", "journal.view_own")
 SUBGROUP_EDITORS = ("subgroups.edit_all", "subgroups.edit_own")
 CARD_READERS = ("students.view_all", "students.edit_all", "students.view_own_group")
+ACCESS_RIGHTS = ("credentials.issue_all", "credentials.issue_own_group")
 
 
 def _today(role: ActiveRole) -> dt.date:
@@ -151,6 +153,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "subgroups": group_subgroups(group, roll),
         "can_edit": can_edit_group(role, group),
         "can_edit_subgroups": can_edit_subgroups(role, group),
+        "can_manage_access": can_manage_group_access(role, group),
         "show_cards": role.has_any(*CARD_READERS),
     })
 
@@ -322,4 +325,5 @@ def my_groups(request: HttpRequest) -> HttpResponse:
                                           employee_id=role.employee_id, on=today)
     return render(request, "academics/my_groups.html", {
         "rolls": rolls, "today": today, "show_cards": role.has_any(*CARD_READERS),
+        "can_manage_access": role.has_any(*ACCESS_RIGHTS),
     })
