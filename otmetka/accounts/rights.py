@@ -34,6 +34,7 @@ _MOVEMENT = _("Книга движения")
 _TIMETABLE = _("Расписание")
 _REPORTS = _("Отчёты")
 _DIARY = _("Дневник и переписка")
+_ANNOUNCEMENTS = _("Объявления")
 
 RIGHTS: tuple[Right, ...] = (
     Right("org.view", _ORG, _("Просмотр структуры организации")),
@@ -78,6 +79,22 @@ RIGHTS: tuple[Right, ...] = (
     Right("reports.all", _REPORTS, _("Все отчёты")),
     Right("diary.view_own", _DIARY, _("Свой дневник (дневник своих детей)")),
     Right("messages.send", _DIARY, _("Переписка")),
+    Right(
+        "messages.write_own_group",
+        _DIARY,
+        _("Письма обучающимся и родителям своей группы, в том числе всей группе сразу"),
+    ),
+    Right(
+        "messages.write_all_groups",
+        _DIARY,
+        _("Письма обучающимся и родителям любой группы, в том числе всей группе сразу"),
+    ),
+    Right(
+        "announcements.publish_all",
+        _ANNOUNCEMENTS,
+        _("Объявления для всей организации, роли или любой группы"),
+    ),
+    Right("announcements.publish_own_group", _ANNOUNCEMENTS, _("Объявления для своей группы")),
 )
 RIGHTS_BY_CODE = {right.code: right for right in RIGHTS}
 
@@ -95,6 +112,8 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "movement.view",
             "reports.all",
             "audit.view",
+            "messages.write_all_groups",
+            "announcements.publish_all",
         }
     ),
     Role.ADMIN: frozenset(
@@ -113,6 +132,8 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "workload.view_all",
             "journal.view_all",
             "journal.unlock",
+            "messages.write_all_groups",
+            "announcements.publish_all",
         }
     ),
     Role.DEPUTY: frozenset(
@@ -131,6 +152,8 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "movement.view",
             "timetable.edit",
             "reports.all",
+            "messages.write_all_groups",
+            "announcements.publish_all",
         }
     ),
     Role.HR: frozenset(_STAFF_BASE | {"staff.view", "staff.edit"}),
@@ -145,6 +168,8 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "journal.view_own_group",
             "journal.attendance_reasons",
             "reports.own_group",
+            "messages.write_own_group",
+            "announcements.publish_own_group",
         }
     ),
     Role.TEACHER: frozenset(

@@ -1,0 +1,102 @@
+"""Who may write to whom (Положение 3.9, 4.5): the recipient lists the compose form offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from otmetka.academics.models import Membership
+from otmetka.accounts.roles import Role
+from otmetka.messaging.permissions import can_write_to, recipients_for, reply_recipients_for
+from otmetka.messaging.tests.support import actor, actor_for, send
+from otmetka.test import World
+
+STAFF = {
+    "director",
+    "admin",
+    "deputy",
+    "hr",
+    "curator",
+    "teacher",
+    "other_teacher",
+    "dispatcher",
+    "head",
+    "secretary",
+    "methodist",
+}
+
+
+def names(world: World, key: str, role: str | None = None) -> set[str]:
+    by_id = {user.pk: name for name, user in world.college.users.items()}
+    users = recipients_for(actor(world, key, role)).values_list("pk", flat=True)
+    return {by_id.get(pk, f"stranger:{pk}") for pk in users}
+
+
+def test_a_parent_and_a_student_write_to_the_curator_and_teachers_of_their_group(
+    world: World,
+) -> None:
+    assert names(world, "parent") == {"curator", "teacher"}
+    assert names(world, "student") == {"curator", "teacher"}
+    # The other group has no curator; its teacher is the other teacher.
+    assert names(world, "other_parent") == {"other_teacher"}
+    assert names(world, "other_student") == {"other_teacher"}
+
+
+def test_teachers_of_a_past_academic_year_are_not_offered(world: World) -> None:
+    world.college.year.date_to = dt.date(2026, 11, 1)
+    world.college.year.save(update_fields=["date_to"])
+    assert names(world, "parent") == {"curator"}
+
+
+def test_a_student_who_left_the_group_writes_to_nobody_of_it(world: World) -> None:
+    Membership.objects.filter(student=world.college.student).update(date_to=dt.date(2026, 11, 1))
+    assert names(world, "student") == set()
+    assert names(world, "parent") == set()
+
+
+def test_staff_write_to_staff_and_the_curator_also_to_their_group(world: World) -> None:
+    assert names(world, "teacher") == STAFF - {"teacher"}
+    assert names(world, "curator", Role.CURATOR) == STAFF - {"curator"} | {"student", "parent"}
+    # In the teacher role the same person writes to staff only (the curator's right is a role's).
+    assert names(world, "curator", Role.TEACHER) == STAFF - {"curator"}
+
+
+def test_the_director_writes_to_students_and_parents_of_every_group(world: World) -> None:
+    everyone = STAFF - {"director"} | {"student", "parent", "other_student", "other_parent"}
+    assert names(world, "director") == everyone
+
+
+def test_nobody_writes_to_another_organization_or_to_deactivated_accounts(world: World) -> None:
+    stranger_teacher = world.stranger.users["teacher"]
+    director = actor(world, "director")
+    assert not can_write_to(director, stranger_teacher)
+    assert not can_write_to(actor_for(stranger_teacher), world.user("teacher"))
+    teacher = world.user("teacher")
+    teacher.is_active = False
+    teacher.save(update_fields=["is_active"])
+    assert names(world, "parent") == {"curator"}
+    assert not can_write_to(director, teacher)
+
+
+def test_dismissed_staff_are_not_offered(world: World) -> None:
+    employee = world.college.employees["teacher"]
+    employee.dismissal_date = dt.date(2026, 11, 10)
+    employee.save(update_fields=["dismissal_date"])
+    assert "teacher" not in names(world, "director")
+    assert names(world, "parent") == {"curator"}
+
+
+def test_a_teacher_may_answer_a_parent_who_wrote_to_them(world: World) -> None:
+    letter = send(world, "parent", ["teacher"])
+    teacher = actor(world, "teacher")
+    assert not can_write_to(teacher, world.user("parent"))
+    replies = reply_recipients_for(teacher, letter)
+    assert list(replies.values_list("pk", flat=True)) == [world.user("parent").pk]
+    # Once the child has left the group, the teacher no longer answers in that thread.
+    Membership.objects.filter(student=world.college.student).update(date_to=dt.date(2026, 11, 1))
+    assert not reply_recipients_for(teacher, letter).exists()
+
+
+def test_in_a_group_broadcast_a_parent_answers_the_curator_only(world: World) -> None:
+    letter = send(world, "curator", ["parent", "student"])
+    replies = reply_recipients_for(actor(world, "parent"), letter)
+    assert list(replies.values_list("pk", flat=True)) == [world.user("curator").pk]
