@@ -374,6 +374,10 @@ def teacher_today(context: Context) -> Entry | None:
     return timing.as_entry("teacher_today")
 
 
+# The diary's benchmarks register themselves after these (bench/diary.py).
+import bench.diary  # noqa: E402, F401
+
+
 def run(names: list[str], context: Context, output: Path) -> list[Entry]:
     """Run the named benchmarks, save them merged with the last results; returns the fresh ones."""
     if context.seed_seconds is not None and "seed_college" not in names:

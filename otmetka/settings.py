@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "otmetka.academics",
     "otmetka.journal",
     "otmetka.schedule",
+    "otmetka.messaging",
+    "otmetka.diary",
     "otmetka.demo",
 ]
 
@@ -117,7 +119,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The development server runs a thread per request and would leave a kept connection open
+    # with each thread, so SQLite connections close after every request by default. An app
+    # server with one thread per process (gunicorn's sync workers) may keep them: opening one
+    # (PRAGMAs, schema, a cold page cache) costs more than a diary page's queries.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("SQLITE_CONN_MAX_AGE", 0)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -215,8 +221,31 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (notifications, weekly digests), sent only by the task worker, never in a request.
+# With EMAIL_HOST set the mail goes out by SMTP; without it, to the console (development).
+# EMAIL_BACKEND overrides both, e.g. django.core.mail.backends.filebased.EmailBackend, which
+# writes each message into EMAIL_FILE_PATH.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = (
+    Path(os.environ["EMAIL_HOST_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+    if os.environ.get("EMAIL_HOST_PASSWORD_FILE")
+    else os.environ.get("EMAIL_HOST_PASSWORD", "")
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "otmetka@localhost")
+# The address people open Otmetka at: links in e-mails are absolute.
+OTMETKA_SITE_URL = os.environ.get("OTMETKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ urlpatterns = [
     path("journal/", include("otmetka.journal.urls")),
     path("timetable/", include("otmetka.schedule.urls")),
     path("notifications/", include("otmetka.notifications.urls")),
+    path("messages/", include("otmetka.messaging.urls")),
+    path("diary/", include("otmetka.diary.urls")),
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
     path("django-admin/", admin.site.urls),
 ]

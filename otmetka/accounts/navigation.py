@@ -20,8 +20,8 @@ START_PAGES: dict[str, str] = {
     Role.DEPT_HEAD: "academics:group_list",
     Role.SECRETARY: "academics:student_list",
     Role.METHODIST: "academics:program_list",
-    Role.STUDENT: "accounts:profile",
-    Role.PARENT: "accounts:profile",
+    Role.STUDENT: "diary:week",
+    Role.PARENT: "diary:week",
 }
 
 
@@ -67,5 +67,15 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Кабинеты и звонки"), "org:room_list", ("timetable.edit",)),
     MenuItem(_("Сокращённые дни"), "schedule:date_bells", ("timetable.edit",)),
     MenuItem(_("Журнал аудита"), "accounts:audit_log", ("audit.view",)),
+    MenuItem(_("Дневник"), "diary:week", ("diary.view_own",)),
+    MenuItem(_("Оценки"), "diary:marks", ("diary.view_own",)),
+    MenuItem(_("Посещаемость"), "diary:attendance", ("diary.view_own",)),
+    MenuItem(_("Письма родителям"), "diary:letters", ("reports.own_group", "reports.all")),
     MenuItem(_("Мои данные"), "accounts:profile", ("diary.view_own",)),
+    MenuItem(_("Сообщения"), "messaging:inbox", ("messages.send",)),
+    MenuItem(
+        _("Объявления"),
+        "messaging:announcement_list",
+        ("messages.send", "announcements.publish_all", "announcements.publish_own_group"),
+    ),
 )

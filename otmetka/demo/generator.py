@@ -36,6 +36,7 @@ from otmetka.accounts.models import RoleAssignment, User
 from otmetka.accounts.roles import Role
 from otmetka.demo import catalog
 from otmetka.demo.catalog import CollegeSpec, ProgramSpec
+from otmetka.demo.diary import add_demo_sibling, complete_demo_diary
 from otmetka.demo.journal import JOURNAL_BUCKETS, add_journals, stamp_journal_times
 from otmetka.demo.timetable import TIMETABLE_BUCKETS, add_timetable
 from otmetka.lib.snils import snils_make
@@ -530,6 +531,7 @@ class _CollegeBuilder:
         self.administration()
         self.groups_and_students()
         self.movements()
+        add_demo_sibling(self)
         bundles = self.bundles()
         self.hire_teachers(bundles)
         self.assign_workload(bundles)
@@ -1085,6 +1087,7 @@ def build_plan(*, size: str, seed: int = 1, today: dt.date = DEMO_TODAY) -> Plan
         add_journals(builder, random.Random(f"{seed}-{number}-journal"))
         # Deterministic and drawing no random numbers: the journals above stay as they were.
         add_timetable(builder)
+        complete_demo_diary(builder)
     return plan
 
 

@@ -153,6 +153,16 @@ class Lesson(models.Model):
         related_name="taught_lessons",
         verbose_name=_("провёл"),
     )
+    # Where the pair takes place: filled from the timetable (or a change's room for a moved or
+    # extra pair) when the lesson is planned; shown in the diary and on the lesson page.
+    room = models.ForeignKey(
+        "org.Room",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("кабинет"),
+    )
     status = models.CharField(
         _("состояние"), max_length=12, choices=Status.choices, default=Status.HELD
     )

@@ -29,6 +29,13 @@ from otmetka.journal.models import (
     UnlockRequest,
     WorkKind,
 )
+from otmetka.messaging.models import (
+    Announcement,
+    AnnouncementAttachment,
+    Message,
+    MessageAttachment,
+    MessageRecipient,
+)
 from otmetka.notifications.models import Notification
 from otmetka.org.models import BellSchedule, Pair, Room
 from otmetka.people.models import Consent, Guardianship
@@ -97,6 +104,27 @@ def _bells(w: World) -> BellSchedule:
     return BellSchedule.objects.get_or_create(
         organization=w.org, name="Основное", defaults={"is_default": True}
     )[0]
+
+
+def _message(w: World) -> Message:
+    message = Message.objects.create(
+        organization=w.org, sender=w.user("curator"), subject="Собрание", body="В пятницу"
+    )
+    message.thread = message
+    message.save(update_fields=["thread"])
+    MessageRecipient.objects.create(message=message, user=w.user("parent"))
+    return message
+
+
+def _announcement(w: World) -> Announcement:
+    return Announcement.objects.create(
+        organization=w.org,
+        author=w.user("director"),
+        title="Собрание",
+        body="В пятницу",
+        valid_from=dt.date(2026, 11, 1),
+        valid_to=dt.date(2026, 11, 30),
+    )
 
 
 # Each URL keyword names an object of the first college; the stranger must get 404 for it.
@@ -180,6 +208,23 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
     ).pk,
     "notification_id": lambda w: Notification.objects.create(
         user=w.user("teacher"), organization=w.org, kind="other", title="Проверка"
+    ).pk,
+    "thread_id": lambda w: _message(w).pk,
+    "message_id": lambda w: _message(w).pk,
+    "message_attachment_id": lambda w: MessageAttachment.objects.create(
+        message=_message(w),
+        file=ContentFile(b"%PDF-1.4 test", name="letter.pdf"),
+        original_name="letter.pdf",
+        size=13,
+        content_type="application/pdf",
+    ).pk,
+    "announcement_id": lambda w: _announcement(w).pk,
+    "announcement_attachment_id": lambda w: AnnouncementAttachment.objects.create(
+        announcement=_announcement(w),
+        file=ContentFile(b"%PDF-1.4 test", name="notice.pdf"),
+        original_name="notice.pdf",
+        size=13,
+        content_type="application/pdf",
     ).pk,
     "pair_id": lambda w: Pair.objects.get_or_create(
         bell_schedule=_bells(w),

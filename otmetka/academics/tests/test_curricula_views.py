@@ -22,7 +22,6 @@ from otmetka.audit.models import AuditEvent
 from otmetka.test import BASE_QUERIES, World
 
 
-
 def _url(world: World, name: str) -> str:
     college = world.college
     hours = CurriculumHours.objects.filter(item=college.mdk).first()

@@ -20,7 +20,6 @@ from otmetka.people.models import Person, Position, Student
 from otmetka.test import BASE_QUERIES, TODAY, World, make_person
 
 
-
 def _enrol(world: World, last: str, group: Any, date_from: dt.date = dt.date(2026, 9, 1),
            date_to: dt.date | None = None) -> Student:
     person = make_person(world.org, last, "Иван", sex=Person.Sex.MALE)

@@ -25,7 +25,6 @@ from otmetka.people.models import Employee, Person, Student
 from otmetka.test import BASE_QUERIES, TODAY, World, make_person
 
 
-
 def stranger(world: World, key: str) -> Client:
     return world.client_for(world.stranger.users[key])
 

@@ -24,7 +24,6 @@ from otmetka.org.models import AcademicYear
 from otmetka.test import BASE_QUERIES, World
 
 
-
 def _edit_url(line: Workload | None) -> str:
     assert line is not None
     return reverse("academics:workload_edit", kwargs={"workload_id": line.pk})

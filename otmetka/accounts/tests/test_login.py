@@ -46,8 +46,8 @@ def test_login_page_is_russian(world: World) -> None:
         ("head", "academics:group_list"),
         ("secretary", "academics:student_list"),
         ("methodist", "academics:program_list"),
-        ("student", "accounts:profile"),
-        ("parent", "accounts:profile"),
+        ("student", "diary:week"),
+        ("parent", "diary:week"),
     ],
 )
 def test_each_role_lands_on_its_start_page(world: World, username: str, start: str) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -36,36 +35,10 @@ from otmetka.journal.permissions import can_edit_journal, can_edit_lesson
 from otmetka.journal.selectors import next_unused_topic
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.org.models import Period
+from otmetka.lib.uploads import upload_check
+from otmetka.org.models import Period, Room
 from otmetka.people.models import Employee
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-# extension → (content type, allowed leading bytes; None = plain text)
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "doc": ("application/msword", (_OLE,)),
-    "xls": ("application/vnd.ms-excel", (_OLE,)),
-    "ppt": ("application/vnd.ms-powerpoint", (_OLE,)),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ZIP,
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    "pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        _ZIP,
-    ),
-    "odt": ("application/vnd.oasis.opendocument.text", _ZIP),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
-    "odp": ("application/vnd.oasis.opendocument.presentation", _ZIP),
-    "zip": ("application/zip", _ZIP),
-    "txt": ("text/plain", None),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-}
 LESSON_FIELDS = ("topic", "topic_text", "homework", "lesson_type", "hours", "pair_number")
 
 
@@ -426,6 +399,40 @@ def lessons_restore_planned(*, actor: ActiveRole, lesson_ids: Iterable[int], rea
     return len(lessons)
 
 
+@transaction.atomic
+def lessons_set_rooms(*, actor: ActiveRole, rooms: dict[int, int | None]) -> int:
+    """Give planned timetable lessons (id → room id) the room the timetable now says.
+
+    Only lessons still planned from the timetable follow it: a held or manual lesson keeps the
+    room it had. Three queries whatever the number of lessons: the rooms, the lessons, one bulk
+    update.
+    """
+    if not actor.has("timetable.edit"):
+        raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
+    if not rooms:
+        return 0
+    room_ids = {room_id for room_id in rooms.values() if room_id is not None}
+    if room_ids and Room.objects.filter(
+        pk__in=room_ids, organization_id=actor.organization_id
+    ).count() != len(room_ids):
+        raise DomainError(_("Кабинет не из этой организации."), field="room")
+    lessons = [
+        lesson
+        for lesson in Lesson.objects.filter(
+            pk__in=list(rooms),
+            workload__group__organization_id=actor.organization_id,
+            source=Lesson.Source.TIMETABLE,
+            status=Lesson.Status.PLANNED,
+        ).only("pk", "room_id")
+        if lesson.room_id != rooms[lesson.pk]
+    ]
+    for lesson in lessons:
+        lesson.room_id = rooms[lesson.pk]
+    if lessons:
+        Lesson.objects.bulk_update(lessons, ["room"])
+    return len(lessons)
+
+
 @dataclass(frozen=True)
 class PlannedLessonRow:
     """A lesson the timetable wants: journal, date, pair; a substitute when a change says so."""
@@ -436,6 +443,7 @@ class PlannedLessonRow:
     teacher_id: int | None = None  # None: the workload's teacher
     absent_teacher_id: int | None = None  # set when `teacher_id` substitutes for someone
     reason: str = ""
+    room_id: int | None = None  # the timetable's room (or a moved or extra pair's room)
 
 
 @dataclass
@@ -573,6 +581,7 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
             pair_number=row.pair_number,
             lesson_type=LessonType.THEORY,
             teacher_id=row.teacher_id or workload.teacher_id,
+            room_id=row.room_id,
             status=Lesson.Status.PLANNED,
             source=Lesson.Source.TIMETABLE,
             created_by=user,
@@ -704,23 +713,6 @@ def lessons_unplan(
     return kept
 
 
-def _sniff(head: bytes, signatures: tuple[bytes, ...] | None) -> bool:
-    if signatures is None:
-        if b"\x00" in head:
-            return False
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            # A multi-byte letter cut at the end of the sample is still text.
-            if error.start < len(head) - 4:
-                try:
-                    head.decode("cp1251")
-                except UnicodeDecodeError:
-                    return False
-        return True
-    return any(head.startswith(signature) for signature in signatures)
-
-
 @transaction.atomic
 def attachment_add(
     *, actor: ActiveRole, lesson: Lesson, uploaded_file: UploadedFile
@@ -731,36 +723,15 @@ def attachment_add(
     if not can_edit_lesson(actor, lesson):
         raise NotAllowed(_("Изменять это занятие вы не можете."))
     reason = check_lesson_lock(workload, lesson.date)
-    name = PurePath(uploaded_file.name or "").name.strip()
-    size = uploaded_file.size or 0
-    if size > ATTACHMENT_MAX_BYTES:
-        raise DomainError(_("Файл больше 10 МБ."), field="file")
-    if size == 0:
-        raise DomainError(_("Файл пуст."), field="file")
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    known = ATTACHMENT_TYPES.get(extension)
-    if known is None:
-        raise DomainError(
-            _("Такие файлы прикладывать нельзя. Можно: %(types)s.")
-            % {"types": ", ".join(sorted(ATTACHMENT_TYPES))},
-            field="file",
-        )
-    content_type, signatures = known
-    uploaded_file.seek(0)
-    head = uploaded_file.read(2048)
-    uploaded_file.seek(0)
-    if not _sniff(head, signatures):
-        raise DomainError(
-            _("Содержимое файла не похоже на %(ext)s.") % {"ext": extension.upper()}, field="file"
-        )
+    checked = upload_check(uploaded_file)
     attachment = HomeworkAttachment(
         lesson=lesson,
-        original_name=name[:255],
-        size=size,
-        content_type=content_type,
+        original_name=checked.name,
+        size=checked.size,
+        content_type=checked.content_type,
         uploaded_by=actor.user,
     )
-    attachment.file.save(name, uploaded_file, save=False)
+    attachment.file.save(checked.name, uploaded_file, save=False)
     attachment.save()
     history_record(
         actor=actor.user,
@@ -770,7 +741,7 @@ def attachment_add(
         action=JournalHistory.Action.UPDATE,
         entity_id=lesson.pk,
         lesson_id=lesson.pk,
-        new={"attachment": attachment.original_name, "size": size},
+        new={"attachment": attachment.original_name, "size": checked.size},
         reason=reason,
     )
     return attachment

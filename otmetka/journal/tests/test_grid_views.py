@@ -22,7 +22,6 @@ from otmetka.journal.tests.factories_grid import make_lesson, make_student
 from otmetka.test import BASE_QUERIES, TODAY, World
 
 
-
 def grid_url(world: World, workload: Any = None) -> str:
     workload = workload or world.college.workload
     return reverse("journal:grid", kwargs={"workload_id": workload.pk})

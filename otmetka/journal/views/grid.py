@@ -61,6 +61,7 @@ def lessons_visible_to(role: ActiveRole) -> QuerySet[Lesson]:
         "workload__teacher__person",
         "teacher__person",
         "substitution",
+        "room",
     )
 
 

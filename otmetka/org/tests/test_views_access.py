@@ -16,7 +16,6 @@ from otmetka.org.tests.factories import make_bells, make_rooms
 from otmetka.test import BASE_QUERIES, World
 
 
-
 def url(name: str, **kwargs: int) -> str:
     return reverse(f"org:{name}", kwargs=kwargs)
 

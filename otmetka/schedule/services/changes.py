@@ -20,6 +20,7 @@ from otmetka.audit.services import audit_change, audit_delete
 from otmetka.journal.models import Lesson
 from otmetka.journal.services.lessons import (
     lessons_restore_planned,
+    lessons_set_rooms,
     lessons_unplan,
     substitution_remove,
     substitution_set,
@@ -348,8 +349,25 @@ def change_move(
             reason=reason,
         ),
     )
+    if new_pair == entry.pair_number:
+        # Only the room changes: the planned lesson of that pair moves with it at once (a move
+        # to another pair is planned anew by the next generation).
+        _lessons_follow_room(actor, workload, date, new_pair, new_room)
     _announce(change, teachers=[workload.teacher])
     return change
+
+
+def _lessons_follow_room(
+    actor: ActiveRole, workload: Workload, day: dt.date, pair_number: int, room: Room | None
+) -> None:
+    planned = Lesson.objects.filter(
+        workload=workload,
+        date=day,
+        pair_number=pair_number,
+        source=Lesson.Source.TIMETABLE,
+        status=Lesson.Status.PLANNED,
+    ).values_list("pk", flat=True)
+    lessons_set_rooms(actor=actor, rooms={pk: room.pk if room else None for pk in planned})
 
 
 @transaction.atomic
@@ -419,6 +437,10 @@ def change_delete(*, actor: ActiveRole, change: ScheduleChange) -> None:
         lessons_restore_planned(
             actor=actor, lesson_ids=lessons.values_list("pk", flat=True), reason=title
         )
+    elif change.kind == ScheduleChange.Kind.MOVE and change.entry is not None:
+        if change.pair_number in (None, change.entry.pair_number):
+            entry = change.entry
+            _lessons_follow_room(actor, workload, change.date, entry.pair_number, entry.room)
     change.delete()
 
 

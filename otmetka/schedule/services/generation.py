@@ -22,6 +22,7 @@ from otmetka.journal.models import Lesson
 from otmetka.journal.services.lessons import (
     PlannedLessonRow,
     lessons_plan,
+    lessons_set_rooms,
     lessons_unplan,
     substitution_set,
 )
@@ -45,12 +46,15 @@ class GenerationReport:
     removed: int = 0
     cancelled: int = 0
     substituted: int = 0
+    rooms: int = 0  # planned lessons that followed the timetable to another room
     kept: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.removed or self.cancelled or self.substituted)
+        return bool(
+            self.created or self.removed or self.cancelled or self.substituted or self.rooms
+        )
 
 
 class _DryRun(Exception):
@@ -130,14 +134,24 @@ def _generate_batch(
     )
     if group_ids is not None:
         lessons = lessons.filter(workload__group_id__in=group_ids)
-    existing: dict[Key, tuple[int, str, str, int]] = {
-        (workload_id, date, pair or 0): (pk, source, status, teacher_id)
-        for pk, workload_id, date, pair, source, status, teacher_id in lessons.values_list(
-            "pk", "workload_id", "date", "pair_number", "source", "status", "teacher_id"
+    existing: dict[Key, tuple[int, str, str, int, int | None]] = {
+        (workload_id, date, pair or 0): (pk, source, status, teacher_id, room_id)
+        for pk, workload_id, date, pair, source, status, teacher_id, room_id in (
+            lessons.values_list(
+                "pk",
+                "workload_id",
+                "date",
+                "pair_number",
+                "source",
+                "status",
+                "teacher_id",
+                "room_id",
+            )
         )
     }
     to_plan: list[PlannedLessonRow] = []
     to_replace: list[tuple[int, Slot]] = []
+    moved_rooms: dict[int, int | None] = {}
     for key, slot in wanted.items():
         found = existing.get(key)
         if found is None:
@@ -149,10 +163,14 @@ def _generate_batch(
                     teacher_id=slot.teacher_id,
                     absent_teacher_id=slot.original_teacher_id,
                     reason=slot.change_reason,
+                    room_id=slot.room_id,
                 )
             )
             continue
-        pk, source, status, teacher_id = found
+        pk, source, status, teacher_id, room_id = found
+        if source == Lesson.Source.TIMETABLE and status == Lesson.Status.PLANNED:
+            if room_id != slot.room_id:
+                moved_rooms[pk] = slot.room_id  # the timetable or a change moved the room
         if (
             source == Lesson.Source.TIMETABLE
             and status == Lesson.Status.PLANNED
@@ -162,7 +180,7 @@ def _generate_batch(
             to_replace.append((pk, slot))
     to_remove: list[int] = []
     to_cancel: list[int] = []
-    for key, (pk, source, status, _teacher_id) in existing.items():
+    for key, (pk, source, status, _teacher_id, _room_id) in existing.items():
         if source != Lesson.Source.TIMETABLE or key in wanted:
             continue
         if key in cancelled:
@@ -184,6 +202,8 @@ def _generate_batch(
         report.refused.extend(outcome.refused)
     if to_replace:
         _apply_replacements(actor, to_replace, report)
+    if moved_rooms:
+        report.rooms += lessons_set_rooms(actor=actor, rooms=moved_rooms)
 
 
 def _apply_replacements(
