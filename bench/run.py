@@ -18,6 +18,7 @@ the functions import Django models and the test client when they run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
 import sys
@@ -44,6 +45,29 @@ DATABASE = ROOT / "var" / "bench.sqlite3"
 RESULTS = ROOT / "var" / "bench.json"
 DEMO_SIZE = "college"
 LOGIN = ("teacher", "demo")
+
+
+def demo_fingerprint() -> str:
+    """A digest of the code that shapes the benchmark's data: the demo and every migration."""
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "otmetka" / "demo").rglob("*.py"))
+    sources += sorted((ROOT / "otmetka").glob("*/migrations/*.py"))
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(database: Path) -> Path:
+    return database.with_name(database.name + ".demo")
+
+
+def discard_if_stale(database: Path) -> None:
+    """A database seeded by other demo code would measure other data: start it afresh."""
+    stamp = _stamp(database)
+    if database.exists() and (not stamp.exists() or stamp.read_text() != demo_fingerprint()):
+        for leftover in database.parent.glob(database.name + "*"):
+            leftover.unlink()
 
 
 def configure(database: Path) -> None:
@@ -402,8 +426,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    discard_if_stale(args.database)
     configure(args.database)
-    context = Context(seed_seconds=prepare(), previous=read_results(args.output),
+    seed_seconds = prepare()
+    _stamp(args.database).write_text(demo_fingerprint())  # the data now matches this code
+    context = Context(seed_seconds=seed_seconds, previous=read_results(args.output),
                       repeat=args.repeat, warmup=args.warmup)
     fresh = run(args.names or list(BENCHMARKS), context, args.output)
     sys.stdout.write(format_table(fresh) + "\n")
