@@ -12,6 +12,21 @@ from django.http import HttpRequest
 
 from otmetka.lib.errors import DomainError
 
+MAX_ID = 2**63 - 1  # the largest primary key the database stores
+
+
+def parse_id(value: Any) -> int | None:
+    """An id typed into an address or a form, or None when it cannot be one.
+
+    Only ASCII digits within the database's range: `"²".isdigit()` is true but `int("²")`
+    fails, and a 25-digit number overflows the query.
+    """
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int | None = None) -> Page:
     """One page of `queryset` for ?page=N (two queries: count and the slice)."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group
 from otmetka.accounts.roles import Role
+from otmetka.lib.views import parse_id
 from otmetka.messaging.models import Announcement, AnnouncementAttachment
 from otmetka.messaging.services import MAX_ATTACHMENTS, GroupBroadcast
 
@@ -47,20 +48,9 @@ def _files_field() -> MultipleFileField:
     )
 
 
-MAX_ID = 2**63 - 1  # the largest primary key the database stores
-
-
 def user_id(value: Any) -> int | None:
-    """An account id typed into a form or an address, or None when it cannot be one.
-
-    Only ASCII digits within the database's range: `"²".isdigit()` is true but `int("²")`
-    fails, and a 25-digit number overflows the query.
-    """
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
+    """An account id typed into a form or an address, or None when it cannot be one."""
+    return parse_id(value)
 
 
 def user_ids(values: Iterable[Any]) -> set[int]:

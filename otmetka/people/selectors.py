@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
+from otmetka.lib.views import parse_id
 from otmetka.people.models import Consent, Employee, Guardianship, Person, Student
 from otmetka.people.permissions import contact_scope, employees_visible_to, students_visible_to
 
@@ -121,8 +122,8 @@ def return_student_for(actor: ActiveRole, person: Person, wanted_id: Any) -> Stu
     if hasattr(person, "student") and visible.filter(pk=person.student.pk).exists():
         return person.student
     wards = visible.filter(guardianships__guardian=person).order_by("person__sort_key", "id")
-    if str(wanted_id or "").isdigit():
-        chosen = wards.filter(pk=int(wanted_id)).first()
+    if (chosen_id := parse_id(wanted_id)) is not None:
+        chosen = wards.filter(pk=chosen_id).first()
         if chosen is not None:
             return chosen
     scope = contact_scope(actor, full_rights=("students.edit_all", "guardians.link"))

@@ -43,7 +43,7 @@ from otmetka.academics.services.curricula import (
 )
 from otmetka.accounts.permissions import right_required, role_of
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.views import form_error, paginate, query_without_page, search_text
+from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
 from otmetka.org.models import Department
 
 VIEW = ("programs.view", "programs.edit")
@@ -237,8 +237,7 @@ def item_delete_view(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _semester_param(request: HttpRequest) -> int | None:
-    value = request.GET.get("semester", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("semester", ""))
 
 
 @right_required(EDIT)

@@ -28,7 +28,7 @@ from otmetka.academics.services.workload import workload_create, workload_delete
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.views import form_error, paginate, query_without_page
+from otmetka.lib.views import form_error, paginate, parse_id, query_without_page
 from otmetka.org.models import AcademicYear
 from otmetka.people.models import Person
 
@@ -81,11 +81,11 @@ def workload_teachers(request: HttpRequest) -> HttpResponse:
 
 
 def _group_param(request: HttpRequest, role: ActiveRole) -> Group | None:
-    value = request.GET.get("group", "")
-    if not value.isdigit():
+    group_id = parse_id(request.GET.get("group", ""))
+    if group_id is None:
         return None
     return get_object_or_404(Group.objects.filter(organization_id=role.organization_id),
-                             pk=int(value))
+                             pk=group_id)
 
 
 @right_required(EDIT)

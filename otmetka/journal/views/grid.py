@@ -30,6 +30,7 @@ from otmetka.journal.selectors import (
 from otmetka.journal.services.marks import cell_save
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.views import parse_id
 from otmetka.people.models import Student
 
 READ_RIGHTS = (
@@ -90,7 +91,7 @@ def grid(request: HttpRequest, workload_id: int) -> HttpResponse:
     today = local_today(role.organization.timezone)
     periods = journal_periods(workload)
     wanted = request.GET.get("period", "")
-    period = journal_period_for(periods, today, int(wanted) if wanted.isdigit() else None)
+    period = journal_period_for(periods, today, parse_id(wanted))
     if period is None:
         raise Http404
     data = journal_grid(workload, period, today)
@@ -128,8 +129,9 @@ def _cell_constants() -> dict[str, str]:
 
 
 def _compact_lesson(lessons: list[GridLesson], wanted: str) -> GridLesson | None:
-    if wanted.isdigit():
-        found = next((lesson for lesson in lessons if lesson.id == int(wanted)), None)
+    wanted_id = parse_id(wanted)
+    if wanted_id is not None:
+        found = next((lesson for lesson in lessons if lesson.id == wanted_id), None)
         if found is not None:
             return found
     return lessons[-1] if lessons else None

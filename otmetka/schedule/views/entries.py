@@ -18,7 +18,7 @@ from otmetka.academics.selectors import current_academic_year
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, ValidationFailed
-from otmetka.lib.views import form_error, paginate, query_without_page, search_text
+from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
 from otmetka.org.models import AcademicYear, Room
 from otmetka.schedule.forms_entries import DayClearForm, EntryForm, ImportForm, WeekCopyForm
 from otmetka.schedule.models import TimetableEntry
@@ -233,9 +233,10 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 def hours_balance(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     years = AcademicYear.objects.filter(organization_id=role.organization_id)
+    year_id = parse_id(request.GET.get("year"))
     year = (
-        years.filter(pk=request.GET.get("year") or 0).first()
-        if request.GET.get("year", "").isdigit()
+        years.filter(pk=year_id).first()
+        if year_id is not None
         else current_academic_year(role.organization_id, _today(role))
     )
     lines = hours_lines(role.organization_id, year) if year else []

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
-from otmetka.lib.views import query_without_page
+from otmetka.lib.views import parse_id, query_without_page
 from otmetka.org.models import AcademicYear, Department
 from otmetka.people.models import Employee
 from otmetka.schedule.services.hours import (
@@ -52,7 +52,7 @@ def _year(role: ActiveRole) -> AcademicYear:
 def _own_employee_id(role: ActiveRole, request: HttpRequest) -> int:
     """The teacher of an export: ?teacher= for overseers, else (and only) the actor's own."""
     wanted = request.GET.get("teacher", "")
-    if wanted and not wanted.isdigit():
+    if wanted and parse_id(wanted) is None:
         raise Http404
     if wanted and role.has_any(*ALL_RIGHTS):
         employee = Employee.objects.filter(

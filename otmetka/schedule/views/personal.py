@@ -13,6 +13,7 @@ from otmetka.academics.models import Membership, SubgroupMembership
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.accounts.roles import Role
 from otmetka.lib.dates import local_today
+from otmetka.lib.views import parse_id
 from otmetka.people.models import Student
 from otmetka.schedule.forms_changes import DayForm
 from otmetka.schedule.permissions import get_group_timetable_or_404, get_teacher_timetable_or_404
@@ -110,13 +111,13 @@ def week_pdf(request: HttpRequest) -> HttpResponse:
     today = local_today(role.organization.timezone)
     monday = week_monday(DayForm({"date": request.GET.get("week", "")}).day(today))
     sunday = monday + dt.timedelta(days=5)
-    group_id, teacher_id = request.GET.get("group", ""), request.GET.get("teacher", "")
-    if group_id.isdigit():
-        group = get_group_timetable_or_404(role, int(group_id))
+    group_id, teacher_id = parse_id(request.GET.get("group")), parse_id(request.GET.get("teacher"))
+    if group_id is not None:
+        group = get_group_timetable_or_404(role, group_id)
         title = group.name
         slots = range_slots(role.organization_id, monday, sunday, group_ids=[group.pk])
-    elif teacher_id.isdigit():
-        teacher = get_teacher_timetable_or_404(role, int(teacher_id))
+    elif teacher_id is not None:
+        teacher = get_teacher_timetable_or_404(role, teacher_id)
         title = teacher.person.full_name
         slots = range_slots(role.organization_id, monday, sunday, teacher_id=teacher.pk)
     else:
