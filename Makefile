@@ -36,7 +36,7 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo --size $(DEMO_SIZE) --if-empty
 
-# The background worker (printed journals; later notifications) runs beside the server and
+# The background worker (printed journals, e-mail of notifications) runs beside the server and
 # stops with it.
 run: demo
 	@DEBUG=1 $(BIN)/python manage.py demo_logins
