@@ -35,6 +35,7 @@ from otmetka.diary.rendering import day_heading, day_lessons_html
 from otmetka.diary.selectors import DiaryStudent
 from otmetka.journal.models import HomeworkAttachment
 from otmetka.lib.dates import local_today
+from otmetka.lib.uploads import file_download
 from otmetka.messaging.selectors import announcements_for
 from otmetka.org.models import Period
 from otmetka.people.models import Student
@@ -253,14 +254,9 @@ def _attendance(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 def _file(attachment: HomeworkAttachment) -> FileResponse:
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return file_download(
+        attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- the student's and the parent's own diary ------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of, signed_in
 from otmetka.lib.errors import DomainError
+from otmetka.lib.uploads import file_download
 from otmetka.lib.views import form_error, paginate, query_without_page, search_text
 from otmetka.messaging import selectors, services
 from otmetka.messaging.forms import AnnouncementForm, ComposeForm, ReplyForm, user_ids
@@ -44,11 +45,7 @@ def _ids(role: ActiveRole) -> dict[str, Any]:
 
 
 def _download(file: FieldFile, name: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(file, name=name, content_type=content_type)
 
 
 # --- Mail ------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from otmetka.journal.views.grid import (
     lessons_visible_to,
 )
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.uploads import file_download
 from otmetka.lib.views import form_error
 from otmetka.people.models import Student
 
@@ -209,14 +210,9 @@ def attachment_delete_view(request: HttpRequest, attachment_id: int) -> HttpResp
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     role = role_of(request)
     attachment = _attachment_or_404(role, attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return file_download(
+        attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST
