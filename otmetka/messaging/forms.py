@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group
@@ -37,15 +38,16 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _files_help() -> str:
+    return _(
+        "До %(count)s файлов по 10 МБ: PDF, документы, таблицы, презентации, "
+        "изображения, ZIP, текст."
+    ) % {"count": MAX_ATTACHMENTS}
+
+
 def _files_field() -> MultipleFileField:
-    return MultipleFileField(
-        label=_("Файлы"),
-        help_text=_(
-            "До %(count)s файлов по 10 МБ: PDF, документы, таблицы, презентации, "
-            "изображения, ZIP, текст."
-        )
-        % {"count": MAX_ATTACHMENTS},
-    )
+    # The fields are built at import: the help text is formatted lazily, in the page's language.
+    return MultipleFileField(label=_("Файлы"), help_text=lazy(_files_help, str)())
 
 
 def user_id(value: Any) -> int | None:

@@ -101,7 +101,7 @@ class GuardianLinkForm(forms.Form):
 class ConsentForm(forms.Form):
     signed_on = _date(_("Дата подписания"), required=True)
     document = _text(_("Документ"), 200, required=True,
-                     placeholder=str(_("заявление-согласие № 15")))
+                     placeholder=_("заявление-согласие № 15"))
 
 
 class ConsentRevokeForm(forms.Form):
