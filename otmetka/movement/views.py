@@ -1,0 +1,215 @@
+"""Pages of the movement book: the book, an order with its items and its state machine, late
+orders and cards, and the orders of one student."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from otmetka.academics.permissions import groups_visible_to
+from otmetka.accounts.permissions import ActiveRole, right_required, role_of
+from otmetka.lib.dates import local_today
+from otmetka.lib.errors import DomainError
+from otmetka.lib.views import form_error, paginate, query_without_page, search_text
+from otmetka.movement import selectors, services
+from otmetka.movement.forms import CancelForm, ItemForm, OrderFilterForm, OrderForm, search_students
+from otmetka.movement.models import Order
+from otmetka.movement.permissions import (
+    can_edit_order,
+    get_item_for_user_or_404,
+    get_order_for_user_or_404,
+    orders_visible_to,
+)
+from otmetka.people.permissions import get_student_for_user_or_404, students_visible_to
+
+READERS = ("movement.view", "movement.edit")
+
+
+def _today(role: ActiveRole) -> dt.date:
+    return local_today(role.organization.timezone)
+
+
+def _editable(role: ActiveRole, order_id: int) -> Order:
+    order = get_order_for_user_or_404(role, order_id)
+    if not can_edit_order(role, order):
+        raise PermissionDenied
+    return order
+
+
+def _item_form(role: ActiveRole, order: Order, data: Any = None, text: str = "") -> ItemForm:
+    students = students_visible_to(role)
+    return ItemForm(
+        data,
+        kind=order.kind,
+        students=students.select_related("person") if data else search_students(students, text),
+        groups=groups_visible_to(role).filter(is_active=True).order_by("course", "name"),
+        initial={"effective_date": order.date},
+    )
+
+
+def _detail(request: HttpRequest, order: Order, **forms: Any) -> HttpResponse:
+    role = role_of(request)
+    editable = can_edit_order(role, order)
+    text = search_text(request)
+    if editable and order.is_editable and "item_form" not in forms:
+        forms["item_form"] = _item_form(role, order, text=text)
+    return render(
+        request,
+        "movement/order_detail.html",
+        {
+            "order": order,
+            "items": selectors.order_items(order),
+            "history": selectors.order_history(order),
+            "can_edit": editable,
+            "q": text,
+            "cancel_form": forms.pop("cancel_form", CancelForm()),
+            **forms,
+        },
+    )
+
+
+@right_required(*READERS)
+def book(request: HttpRequest) -> HttpResponse:
+    role = role_of(request)
+    form = OrderFilterForm(request.GET or None)
+    page = paginate(request, selectors.book(form.apply(orders_visible_to(role))))
+    return render(
+        request,
+        "movement/book.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "can_create": role.has("movement.edit"),
+        },
+    )
+
+
+@right_required("movement.edit")
+def order_create(request: HttpRequest) -> HttpResponse:
+    role = role_of(request)
+    form = OrderForm(request.POST or None, initial={"date": _today(role)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(actor=role, **form.cleaned_data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Черновик приказа создан: добавьте обучающихся."))
+            return redirect("movement:order_detail", order_id=order.pk)
+    return render(request, "movement/order_form.html", {"form": form})
+
+
+@right_required(*READERS)
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _detail(request, get_order_for_user_or_404(role_of(request), order_id))
+
+
+@require_POST
+@right_required("movement.edit")
+def item_add(request: HttpRequest, order_id: int) -> HttpResponse:
+    role = role_of(request)
+    order = _editable(role, order_id)
+    form = _item_form(role, order, data=request.POST)
+    if form.is_valid():
+        try:
+            services.order_item_add(actor=role, order=order, **form.service_fields())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Обучающийся добавлен в приказ."))
+            return redirect("movement:order_detail", order_id=order.pk)
+    return _detail(request, order, item_form=form)
+
+
+@require_POST
+@right_required("movement.edit")
+def item_remove(request: HttpRequest, order_id: int, order_item_id: int) -> HttpResponse:
+    role = role_of(request)
+    order = _editable(role, order_id)
+    item = get_item_for_user_or_404(role, order, order_item_id)
+    try:
+        services.order_item_remove(actor=role, order=order, item=item)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("movement:order_detail", order_id=order.pk)
+
+
+def _transition(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    role = role_of(request)
+    order = _editable(role, order_id)
+    try:
+        if action == "sign":
+            services.order_sign(actor=role, order=order)
+            messages.success(request, _("Приказ подписан."))
+        else:
+            services.order_apply(actor=role, order=order)
+            messages.success(request, _("Приказ проведён: составы групп и статусы изменены."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("movement:order_detail", order_id=order.pk)
+
+
+@require_POST
+@right_required("movement.edit")
+def order_sign(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _transition(request, order_id, "sign")
+
+
+@require_POST
+@right_required("movement.edit")
+def order_apply(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _transition(request, order_id, "apply")
+
+
+@require_POST
+@right_required("movement.edit")
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    role = role_of(request)
+    order = _editable(role, order_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_cancel(actor=role, order=order, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Приказ отменён."))
+            return redirect("movement:order_detail", order_id=order.pk)
+    return _detail(request, order, cancel_form=form)
+
+
+@right_required(*READERS)
+def late(request: HttpRequest) -> HttpResponse:
+    role = role_of(request)
+    today = _today(role)
+    return render(
+        request,
+        "movement/late.html",
+        {
+            "today": today,
+            "orders": selectors.late_orders(role, today),
+            "cards": selectors.late_cards(role, today),
+        },
+    )
+
+
+@right_required(*READERS)
+def student_orders(request: HttpRequest, student_id: int) -> HttpResponse:
+    role = role_of(request)
+    student = get_student_for_user_or_404(role, student_id)
+    return render(
+        request,
+        "movement/student_orders.html",
+        {
+            "student": student,
+            "items": selectors.student_orders(student),
+        },
+    )
