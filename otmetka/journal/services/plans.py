@@ -24,6 +24,7 @@ from otmetka.audit.services import audit_change, audit_delete, audit_record, sna
 from otmetka.journal.models import Lesson, LessonType, PlannedTopic, ThematicPlan
 from otmetka.journal.permissions import can_edit_journal, journals_visible_to
 from otmetka.lib.errors import DomainError, NotAllowed, ValidationFailed
+from otmetka.lib.tables import cell_text, csv_rows
 
 PLAN_FIELDS = ("workload", "note")
 TOPIC_FIELDS = ("position", "title", "hours", "lesson_type", "homework")
@@ -178,18 +179,10 @@ def plan_rows_check(rows: list[PlanRow]) -> tuple[list[TopicValues], list[str]]:
 # --- files ---------------------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _rows_from_table(table: list[tuple[int, list[Any]]]) -> list[PlanRow]:
     rows: list[PlanRow] = []
     for line, cells in table:
-        texts = [_cell_text(cell) for cell in cells[:5]] + [""] * (5 - len(cells[:5]))
+        texts = [cell_text(cell) for cell in cells[:5]] + [""] * (5 - len(cells[:5]))
         if not any(texts):
             continue
         if not rows and _fold(texts[1]) == _fold("Тема"):
@@ -231,14 +224,7 @@ def _rows_from_xlsx(content: bytes) -> list[PlanRow]:
 
 
 def _rows_from_csv(content: bytes) -> list[PlanRow]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1251", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line or "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return _rows_from_table([(line, list(cells)) for line, cells in enumerate(reader, start=1)])
+    return _rows_from_table(list(enumerate(csv_rows(content), start=1)))
 
 
 # --- services ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from otmetka.academics.models import Group, Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_change
+from otmetka.lib.tables import cell_text, parse_date
 from otmetka.org.models import Room
 from otmetka.schedule.models import TimetableEntry, Weekday, WeekParity
 from otmetka.schedule.services.conflicts import ENTRY_RELATED, bell_pairs
@@ -145,27 +146,6 @@ class ImportRow:
     entry: TimetableEntry | None = None
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return _date_text(value)
-    return str(value).strip()
-
-
-def _parse_date(text: str) -> dt.date | None:
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def read_rows(content: bytes) -> list[dict[str, str]]:
     """The sheet's rows as text keyed by column name; raises ValueError for a non-XLSX file."""
     try:
@@ -176,14 +156,14 @@ def read_rows(content: bytes) -> list[dict[str, str]]:
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         return []
-    header = [_cell_text(cell) for cell in rows[0]]
+    header = [cell_text(cell) for cell in rows[0]]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ValueError(_("В файле нет столбцов: %(columns)s.") % {"columns": ", ".join(missing)})
     positions = {name: header.index(name) for name in COLUMNS}
     result = []
     for row in rows[1:]:
-        cells = [_cell_text(cell) for cell in row]
+        cells = [cell_text(cell) for cell in row]
         if not any(cells):
             continue
         result.append(
@@ -277,7 +257,7 @@ def _resolve(row: ImportRow, **known: Any) -> None:
         row.errors.append(
             _("Номер пары должен быть числом: «%(value)s»") % {"value": values["Пара"]}
         )
-    valid_from, valid_to = _parse_date(values["С"]), _parse_date(values["По"])
+    valid_from, valid_to = parse_date(values["С"]), parse_date(values["По"])
     if valid_from is None or valid_to is None:
         row.errors.append(_("Даты «С» и «По» нужны в виде ДД.ММ.ГГГГ"))
     if row.errors or group is None:
