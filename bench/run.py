@@ -399,7 +399,9 @@ def teacher_today(context: Context) -> Entry | None:
 
 
 # The diary's benchmarks register themselves after these (bench/diary.py).
+import bench.contingent  # noqa: E402, F401
 import bench.diary  # noqa: E402, F401
+import bench.reports  # noqa: E402, F401
 
 
 def run(names: list[str], context: Context, output: Path) -> list[Entry]:

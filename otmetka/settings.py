@@ -70,8 +70,11 @@ INSTALLED_APPS = [
     "otmetka.academics",
     "otmetka.journal",
     "otmetka.schedule",
+    "otmetka.movement",
     "otmetka.messaging",
     "otmetka.diary",
+    "otmetka.reports",
+    "otmetka.contingent",
     "otmetka.demo",
 ]
 

@@ -7,10 +7,13 @@ urlpatterns = [
     path("study/", include("otmetka.academics.urls")),
     path("college/", include("otmetka.org.urls")),
     path("journal/", include("otmetka.journal.urls")),
+    path("movement/", include("otmetka.movement.urls")),
     path("timetable/", include("otmetka.schedule.urls")),
     path("notifications/", include("otmetka.notifications.urls")),
     path("messages/", include("otmetka.messaging.urls")),
     path("diary/", include("otmetka.diary.urls")),
+    path("reports/", include("otmetka.reports.urls")),
+    path("contingent/", include("otmetka.contingent.urls")),
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -570,3 +570,45 @@ def _nested(items: list[CurriculumItem]) -> list[CurriculumItem]:
             ordered.append(item)
             ordered.extend(children.get(item.pk, []))
     return ordered
+
+
+# The curator's quarterly check of the personal cards (Положение 4.5).
+
+CARD_CHECK_MONTHS = 3
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, clamped to the month's end (31 May → 28/29 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def card_check_due(student: Student, on: dt.date) -> bool:
+    """A card never checked, or last checked more than three months before `on`."""
+    checked = student.card_checked_at
+    return checked is None or checked <= months_before(on, CARD_CHECK_MONTHS)
+
+
+def cards_to_check(*, organization_id: int, employee_id: int, on: dt.date) -> list[Membership]:
+    """Students of the groups an employee curates whose card is due for a check: one query."""
+    threshold = months_before(on, CARD_CHECK_MONTHS)
+    return list(
+        Membership.objects.on_day(on)
+        .filter(
+            group__organization_id=organization_id,
+            group__is_active=True,
+            group__curators=employee_id,
+        )
+        .filter(
+            Q(student__card_checked_at__isnull=True)
+            | Q(student__card_checked_at__lte=threshold)
+        )
+        .select_related("student__person", "group")
+        .order_by("group__course", "group__name", "student__person__sort_key", "student_id")
+    )

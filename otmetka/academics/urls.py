@@ -1,9 +1,11 @@
 from django.urls import path
 
 from otmetka.academics.views import access as access_views
+from otmetka.academics.views import cards as card_views
 from otmetka.academics.views import curricula as curricula_views
 from otmetka.academics.views import dashboard as dashboard_views
 from otmetka.academics.views import groups as group_views
+from otmetka.academics.views import rollover as rollover_views
 from otmetka.academics.views import workload as workload_views
 
 app_name = "academics"
@@ -27,6 +29,10 @@ urlpatterns = [
          name="subgroup_delete"),
     path("students/", group_views.student_list, name="student_list"),
     path("my-groups/", group_views.my_groups, name="my_groups"),
+    path("my-groups/cards/", card_views.card_checks, name="card_checks"),
+    path("rollover/", rollover_views.rollover, name="rollover"),
+    path("my-groups/cards/<int:student_id>/checked/", card_views.card_check_mark,
+         name="card_check_mark"),
     # Credentials and consents of a group's students and parents.
     path("groups/<int:group_id>/access/", access_views.group_access_view, name="group_access"),
     path("groups/<int:group_id>/access/issue/", access_views.group_access_issue,

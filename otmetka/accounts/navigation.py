@@ -56,8 +56,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Группы"), "academics:group_list", ("groups.view_all",)),
     MenuItem(_("Обучающиеся"), "academics:student_list", ("students.view_all",)),
     MenuItem(_("Нагрузка"), "academics:workload_list", ("workload.view_all",)),
+    MenuItem(_("Книга движения"), "movement:book", ("movement.view", "movement.edit")),
+    MenuItem(_("Просроченные приказы"), "movement:late", ("movement.edit",)),
     MenuItem(_("Программы и планы"), "academics:program_list", ("programs.edit",)),
     MenuItem(_("Сотрудники"), "people:staff_list", ("staff.view",)),
+    MenuItem(_("Загрузка и выгрузка"), "contingent:index", ("students.edit_all", "staff.edit")),
+    MenuItem(_("Контингент"), "reports:contingent", ("reports.all", "movement.view")),
+    MenuItem(_("Новый учебный год"), "academics:rollover", ("workload.edit", "groups.edit")),
     MenuItem(
         _("Пользователи"), "accounts:user_list", ("users.staff", "users.students", "users.parents")
     ),

@@ -41,7 +41,8 @@ class PersonFieldsMixin(forms.Form):
     phone = _text(_("Телефон"), 40, type="tel", autocomplete="tel")
     email = forms.EmailField(label=_("E-mail"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    address = _text(_("Адрес"), 300, autocomplete="street-address")
+    address = _text(_("Адрес регистрации"), 300, autocomplete="street-address")
+    actual_address = _text(_("Фактический адрес"), 300)
 
 
 class StudentCardForm(PersonFieldsMixin):
@@ -70,12 +71,14 @@ class StudentContactsForm(forms.Form):
 
     phone = _text(_("Телефон"), 40, type="tel", autocomplete="tel")
     email = forms.EmailField(label=_("E-mail"), required=False)
-    address = _text(_("Адрес"), 300, autocomplete="street-address")
+    address = _text(_("Адрес регистрации"), 300, autocomplete="street-address")
+    actual_address = _text(_("Фактический адрес"), 300)
 
     @staticmethod
     def initial_for(student: Student) -> dict[str, Any]:
         person = student.person
-        return {"phone": person.phone, "email": person.email, "address": person.address}
+        return {"phone": person.phone, "email": person.email, "address": person.address,
+                "actual_address": person.actual_address}
 
 
 class GuardianForm(forms.Form):

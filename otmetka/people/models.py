@@ -46,7 +46,11 @@ class Person(models.Model):
     )
     phone = models.CharField(_("телефон"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("адрес"), max_length=300, blank=True)
+    address = models.CharField(_("адрес регистрации"), max_length=300, blank=True)
+    actual_address = models.CharField(
+        _("фактический адрес"), max_length=300, blank=True,
+        help_text=_("Если совпадает с адресом регистрации, можно не заполнять."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -21,7 +21,7 @@ from otmetka.people.models import Consent, Employee, Guardianship, Person, Stude
 if TYPE_CHECKING:
     from otmetka.accounts.permissions import ActiveRole
 
-CONTACT_FIELDS = frozenset({"phone", "email", "address"})
+CONTACT_FIELDS = frozenset({"phone", "email", "address", "actual_address"})
 
 
 def _today(actor: ActiveRole) -> dt.date:

@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
 from otmetka.lib.views import parse_id
+from otmetka.lib.workdays import add_working_days, working_days_between
 from otmetka.people.models import Consent, Employee, Guardianship, Person, Student
 from otmetka.people.permissions import contact_scope, employees_visible_to, students_visible_to
 
@@ -63,6 +65,8 @@ class StudentCard:
     guardians: list[GuardianRow]
     consents: list[Consent]
     current_membership: Any | None
+    # Applied orders of the movement book on this student (Положение 4.9), oldest first.
+    order_items: list[Any]
 
     @property
     def active_consent(self) -> Consent | None:
@@ -70,7 +74,7 @@ class StudentCard:
 
 
 def student_card(student: Student, today: dt.date) -> StudentCard:
-    """The card of a student already fetched with its person: four queries."""
+    """The card of a student already fetched with its person: five queries."""
     memberships = list(student.memberships.select_related("group").order_by("date_from", "id"))
     current = next(
         (
@@ -87,6 +91,12 @@ def student_card(student: Student, today: dt.date) -> StudentCard:
         .order_by("guardian__sort_key", "id")
     )
     consents = list(Consent.objects.filter(person_id=student.person_id).order_by(*_NEWEST))
+    # Read through the reverse relation: people sits below the movement app in the layers.
+    order_items = list(
+        student.order_items.filter(order__status="applied")
+        .select_related("order", "from_group", "to_group")
+        .order_by("effective_date", "id")
+    )
     return StudentCard(
         student=student,
         memberships=memberships,
@@ -96,6 +106,7 @@ def student_card(student: Student, today: dt.date) -> StudentCard:
         ],
         consents=consents,
         current_membership=current,
+        order_items=order_items,
     )
 
 
@@ -174,3 +185,43 @@ def access_log_lines(events: Iterable[AuditEvent]) -> list[AccessLogLine]:
         )
         for event in events
     ]
+
+
+# --- Staff cards entered late (Положение 4.4) -----------------------------------------------------
+
+STAFF_CARD_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class LateStaffCard:
+    employee: Employee
+    entered_on: dt.date
+    deadline: dt.date
+    days_late: int
+
+
+def staff_entered_late(actor: ActiveRole, *, since: dt.date | None = None) -> list[LateStaffCard]:
+    """Employees whose card was created after the third working day from the hire date.
+
+    One query for the visible employees with a hire date; the production calendar is applied
+    in Python (it knows weekends, holidays and the Government's transfers), newest hires first.
+    """
+    zone = ZoneInfo(actor.organization.timezone)
+    employees = (
+        employees_visible_to(actor)
+        .filter(hire_date__isnull=False)
+        .select_related("person", "department")
+        .order_by("-hire_date", "person__sort_key", "id")
+    )
+    if since is not None:
+        employees = employees.filter(hire_date__gte=since)
+    late = []
+    for employee in employees:
+        assert employee.hire_date is not None
+        entered_on = employee.created_at.astimezone(zone).date()
+        deadline = add_working_days(employee.hire_date, STAFF_CARD_WORKING_DAYS)
+        if entered_on > deadline:
+            late.append(LateStaffCard(
+                employee, entered_on, deadline, working_days_between(deadline, entered_on)
+            ))
+    return late

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 PERSON_FIELDS = (
     "last_name", "first_name", "middle_name", "birth_date", "sex", "snils", "phone", "email",
-    "address",
+    "address", "actual_address",
 )
 STUDENT_FIELDS = (
     "personal_file_no", "enrolment_order_no", "enrolment_order_date", "citizenship",
@@ -286,6 +286,7 @@ def student_create(
     phone: str = "",
     email: str = "",
     address: str = "",
+    actual_address: str = "",
     personal_file_no: str = "",
     enrolment_order_no: str = "",
     enrolment_order_date: dt.date | None = None,
@@ -298,7 +299,7 @@ def student_create(
     person_values = _clean_person(actor, {
         "last_name": last_name, "first_name": first_name, "middle_name": middle_name,
         "birth_date": birth_date, "sex": sex, "snils": snils, "phone": phone, "email": email,
-        "address": address,
+        "address": address, "actual_address": actual_address,
     })
     student_values = _clean_student(actor, {
         "personal_file_no": personal_file_no, "enrolment_order_no": enrolment_order_no,
@@ -328,7 +329,7 @@ def student_update(*, actor: ActiveRole, student: Student, **fields: Any) -> Stu
     elif actor.has("students.edit_contacts_own_group"):
         if set(fields) - CONTACT_FIELDS:
             raise NotAllowed(
-                _("Куратор может изменить только телефон, e-mail и адрес обучающегося.")
+                _("Куратор может изменить только телефон, e-mail и адреса обучающегося.")
             )
         _in_scope(curated_students(actor), student)
     else:
@@ -592,13 +593,14 @@ def employee_create(
     hire_date: dt.date | None = None,
     hire_order_no: str = "",
     address: str = "",
+    actual_address: str = "",
 ) -> Employee:
     """A new staff card (Положение 4.4: within 3 working days of taking up the post)."""
     _require(actor, "staff.edit")
     person_values = _clean_person(actor, {
         "last_name": last_name, "first_name": first_name, "middle_name": middle_name,
         "birth_date": birth_date, "sex": sex, "snils": snils, "phone": phone, "email": email,
-        "address": address,
+        "address": address, "actual_address": actual_address,
     })
     employee_values = _clean_employee(actor, {
         "department_id": department_id, "position_ids": position_ids, "hire_date": hire_date,

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/late/", views.staff_late, name="staff_late"),
     path("staff/<int:employee_id>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:employee_id>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:employee_id>/dismiss/", views.staff_dismiss, name="staff_dismiss"),

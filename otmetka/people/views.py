@@ -117,6 +117,17 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@right_required("staff.view", "staff.edit")
+def staff_late(request: HttpRequest) -> HttpResponse:
+    """Положение 4.4: staff cards entered more than three working days after hiring."""
+    role = role_of(request)
+    since = _today(role) - dt.timedelta(days=365)  # new employees: hired within a year
+    return render(request, "people/staff_late.html", {
+        "rows": selectors.staff_entered_late(role, since=since),
+        "working_days": selectors.STAFF_CARD_WORKING_DAYS, "since": since,
+    })
+
+
 @right_required("staff.edit")
 def staff_create(request: HttpRequest) -> HttpResponse:
     role = role_of(request)

@@ -36,6 +36,7 @@ from otmetka.messaging.models import (
     MessageAttachment,
     MessageRecipient,
 )
+from otmetka.movement.models import Order, OrderItem, OrderKind
 from otmetka.notifications.models import Notification
 from otmetka.org.models import BellSchedule, Pair, Room
 from otmetka.people.models import Consent, Guardianship
@@ -125,6 +126,29 @@ def _announcement(w: World) -> Announcement:
         valid_from=dt.date(2026, 11, 1),
         valid_to=dt.date(2026, 11, 30),
     )
+
+
+def _order(w: World) -> Order:
+    order, _ = Order.objects.get_or_create(
+        organization=w.org,
+        academic_year=w.college.year,
+        number="1-к",
+        defaults={
+            "date": dt.date(2026, 11, 16),
+            "kind": OrderKind.TRANSFER,
+            "created_by": w.user("head"),
+        },
+    )
+    OrderItem.objects.get_or_create(
+        order=order,
+        student=w.college.student,
+        defaults={
+            "effective_date": dt.date(2026, 11, 16),
+            "from_group": w.college.group,
+            "to_group": w.college.other_group,
+        },
+    )
+    return order
 
 
 # Each URL keyword names an object of the first college; the stranger must get 404 for it.
@@ -232,6 +256,8 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
         defaults={"starts_at": dt.time(8, 30), "ends_at": dt.time(10, 0)},
     )[0].pk,
 }
+OBJECT_KWARGS["order_id"] = lambda w: _order(w).pk
+OBJECT_KWARGS["order_item_id"] = lambda w: _order(w).items.get().pk
 # Keywords that are not objects of an organization.
 PLAIN_KWARGS: dict[str, Callable[[World], Any]] = {
     "role_code": lambda w: "teacher",

@@ -36,6 +36,7 @@ from otmetka.academics.permissions import (
     groups_visible_to,
 )
 from otmetka.academics.selectors import (
+    card_check_due,
     curated_groups_with_rolls,
     group_leavers,
     group_roll,
@@ -323,7 +324,11 @@ def my_groups(request: HttpRequest) -> HttpResponse:
     if role.employee_id is not None:
         rolls = curated_groups_with_rolls(organization_id=role.organization_id,
                                           employee_id=role.employee_id, on=today)
+    cards_due = sum(
+        card_check_due(line.student, today) for roll in rolls for line in roll.lines
+    )
     return render(request, "academics/my_groups.html", {
         "rolls": rolls, "today": today, "show_cards": role.has_any(*CARD_READERS),
+        "cards_due": cards_due, "can_check_cards": role.has("students.edit_contacts_own_group"),
         "can_manage_access": role.has_any(*ACCESS_RIGHTS),
     })

@@ -100,8 +100,8 @@ def test_card_query_count_does_not_grow_with_guardians_and_consents(
     def card() -> None:
         # session, user, active role, the student with person (scoped), the VIEW
         # audit row, memberships with groups, guardians with persons, their consents,
-        # the student's consents.
-        with django_assert_num_queries(9):
+        # the student's consents, the applied orders with their groups.
+        with django_assert_num_queries(10):
             assert client.get(url).status_code == 200
 
     card()

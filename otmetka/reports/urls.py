@@ -1,0 +1,19 @@
+from django.urls import path
+
+from otmetka.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("contingent/", views.contingent, name="contingent"),
+    path("contingent.xlsx", views.contingent_export, {"kind": "xlsx"}, name="contingent_xlsx"),
+    path("contingent.pdf", views.contingent_export, {"kind": "pdf"}, name="contingent_pdf"),
+    path("movement/", views.movement, name="movement"),
+    path("movement.xlsx", views.movement_export, {"kind": "xlsx"}, name="movement_xlsx"),
+    path("movement.pdf", views.movement_export, {"kind": "pdf"}, name="movement_pdf"),
+    path("alphabetical/", views.alphabetical, name="alphabetical"),
+    path(
+        "alphabetical.xlsx", views.alphabetical_export, {"kind": "xlsx"}, name="alphabetical_xlsx"
+    ),
+    path("alphabetical.pdf", views.alphabetical_export, {"kind": "pdf"}, name="alphabetical_pdf"),
+]
