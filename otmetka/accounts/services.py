@@ -342,7 +342,7 @@ def account_issue_for_person(*, actor: ActiveRole, person: Person, role: str) ->
         raise DomainError(message % {"name": person.full_name})
     if person.user_id is not None:
         raise DomainError(
-            _("У %(name)s уже есть учётная запись: выдайте новый временный пароль.")
+            _("%(name)s: учётная запись уже есть, выдайте новый временный пароль.")
             % {"name": person.full_name}
         )
     user = User(organization_id=actor.organization_id)

@@ -193,7 +193,7 @@ class TestAccountForPerson:
             account_issue_for_person(actor=curator, person=student.person, role=Role.TEACHER)
 
     def test_not_twice(self, world: World) -> None:
-        with pytest.raises(DomainError, match="уже есть учётная запись"):
+        with pytest.raises(DomainError, match="учётная запись уже есть"):
             account_issue_for_person(
                 actor=actor_for(world, "curator"),
                 person=world.college.student.person,

@@ -189,7 +189,7 @@ def group_access_person_active(request: HttpRequest, group_id: int, person_id: i
     user = row.user
     if user is None:
         messages.error(
-            request, _("У %(name)s нет учётной записи.") % {"name": row.person.full_name}
+            request, _("%(name)s: нет учётной записи.") % {"name": row.person.full_name}
         )
         return _back(request, group)
     if not row.manageable:
@@ -224,7 +224,7 @@ def group_access_consent_add(request: HttpRequest, group_id: int, person_id: int
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Согласие %(name)s внесено.") % {"name": row.person.full_name})
+        messages.success(request, _("%(name)s: согласие внесено.") % {"name": row.person.full_name})
     return _back(request, group)
 
 
@@ -251,6 +251,6 @@ def group_access_consent_revoke(
         messages.error(request, error.message)
     else:
         messages.success(
-            request, _("Отзыв согласия %(name)s отмечен.") % {"name": row.person.full_name}
+            request, _("%(name)s: отзыв согласия отмечен.") % {"name": row.person.full_name}
         )
     return _back(request, group)
