@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -215,8 +217,14 @@ KIND_VALUES = {
 
 
 def _choices(choices: Iterable[tuple[Any, Any]], extra: dict[str, Any]) -> dict[str, str]:
-    """Accepted spellings (folded) → stored value: the labels, the codes and the short forms."""
-    found = {fold(str(label)): str(value) for value, label in choices}
+    """Accepted spellings (folded) → stored value: the labels in every language of the site,
+    the codes and the short forms."""
+    pairs = list(choices)
+    found: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.update({fold(str(label)): str(value) for value, label in pairs})
+    choices = pairs
     found.update({fold(str(value)): str(value) for value, _label in choices})
     found.update({fold(key): str(value) for key, value in extra.items()})
     return found
@@ -331,14 +339,20 @@ def _table_rows(
         table.pop(0)
     if not table:
         return [], [_("В файле нет ни одной строки.")]
-    by_header = {fold(str(column.header)): column for column in columns}
-    # «Образование (9/11)» may come as «Образование».
-    by_header.update({fold(str(column.header).split(" (")[0]): column for column in columns})
+    # A template downloaded in any of the site's languages loads whatever the page's language
+    # is now; «Образование (9/11)» may come as «Образование».
+    by_header: dict[str, Column] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for column in columns:
+                header = str(column.header)
+                by_header.setdefault(fold(header), column)
+                by_header.setdefault(fold(header.split(" (")[0]), column)
     positions: dict[str, int] = {}
     for index, text in enumerate(table[0]):
-        column = by_header.get(fold(text))
-        if column is not None and column.key not in positions:
-            positions[column.key] = index
+        found = by_header.get(fold(text))
+        if found is not None and found.key not in positions:
+            positions[found.key] = index
     missing = [str(c.header) for c in columns if c.required and c.key not in positions]
     if missing:
         return [], [

@@ -361,3 +361,20 @@ def test_a_department_head_imports_only_into_their_department(world: World) -> N
         actor=actor(world, "head"), name="list.xlsx", content=xlsx_file([student_row(1)])
     )
     assert "нет обучающейся группы «ИС-21»" in check.rows[0].errors[0]
+
+
+@pytest.mark.parametrize(("made_in", "loaded_in"), [("en", "ru"), ("ru", "en")])
+def test_a_file_made_in_one_language_loads_in_the_other(
+    world: World, made_in: str, loaded_in: str
+) -> None:
+    """The headers are translated; a file from an English page loads from a Russian one."""
+    from django.utils import translation
+
+    with translation.override(made_in):
+        content = xlsx_file([student_row(1)])
+    with translation.override(loaded_in):
+        check = imports.students_check(
+            actor=actor(world, "secretary"), name="list.xlsx", content=content
+        )
+    assert check.ok, check
+    assert check.new_count == 1
