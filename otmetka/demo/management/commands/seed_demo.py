@@ -17,6 +17,7 @@ from otmetka.accounts.roles import Role
 from otmetka.demo.generator import DEMO_PASSWORD, DEMO_ROLES, SIZES, build_plan, write_plan
 from otmetka.demo.logins import login_table
 from otmetka.demo.messaging import seed_messaging
+from otmetka.demo.movement import seed_movement
 from otmetka.lib.dates import local_today
 from otmetka.org.models import Organization, Period
 from otmetka.schedule.services.generation import MAX_DAYS, lessons_generate
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             written = write_plan(plan, password_hash=password_hash)
             written["planned_lessons"] = plan_upcoming_lessons(today)
+            written.update(seed_movement(today, written))
             written.update(seed_messaging(today))
             if dry_run:
                 transaction.set_rollback(True)
