@@ -34,7 +34,7 @@ from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.accounts.roles import Role
 from otmetka.demo import catalog
-from otmetka.journal.models import Attendance, Mark
+from otmetka.journal.models import Attendance, Lesson, Mark
 from otmetka.movement import services
 from otmetka.movement.models import ExpulsionReason, Order, OrderKind
 from otmetka.people.models import Student
@@ -324,11 +324,16 @@ def _tidy(cleanup: _Cleanup) -> tuple[int, int]:
     returns how many marks and attendance rows were removed from the journals."""
     marks = attendance = 0
     if cleanup.left:
+        # Lesson ids first, then deletes by student and lesson id: PostgreSQL plans a delete
+        # joined to lessons on freshly written, unanalysed tables as a nested scan of minutes.
         gone = Q()
         for student_id, group_id, day in cleanup.left:
-            gone |= Q(
-                student_id=student_id, lesson__workload__group_id=group_id, lesson__date__gte=day
+            lesson_ids = list(
+                Lesson.objects.filter(workload__group_id=group_id, date__gte=day).values_list(
+                    "id", flat=True
+                )
             )
+            gone |= Q(student_id=student_id, lesson_id__in=lesson_ids)
         marks = Mark.objects.filter(gone).delete()[0]
         attendance = Attendance.objects.filter(gone).delete()[0]
     if cleanup.joined:
