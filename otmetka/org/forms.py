@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.org.models import BellSchedule, Department, Organization, Pair, Period, Room
-from otmetka.org.services import known_timezones
+from otmetka.org.services import EDIT_LOCK_DAYS, known_timezones
 
 # Time zones of Russia, west to east, with the city a person looks for.
 RUSSIAN_TIMEZONES = (
@@ -88,7 +88,7 @@ class OrganizationForm(forms.Form):
         help_text=_("По нему считаются даты занятий, сроки и «сегодня» в журнале."),
     )
     edit_lock_days = forms.IntegerField(
-        label=_("Срок редактирования отметок, дней"), widget=number_input(1, 365),
+        label=_("Срок редактирования отметок, дней"), widget=number_input(*EDIT_LOCK_DAYS),
         help_text=_("Сколько дней после занятия преподаватель может менять отметки и пропуски."),
     )
     otp_valid_days = forms.IntegerField(

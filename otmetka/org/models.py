@@ -40,7 +40,7 @@ class Organization(models.Model):
         ordering = ["short_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(edit_lock_days__gte=1, edit_lock_days__lte=365),
+                condition=Q(edit_lock_days__gte=1, edit_lock_days__lte=60),
                 name="org_edit_lock_days_range",
             ),
             models.CheckConstraint(

@@ -44,7 +44,9 @@ ROOM_FIELDS = ("building", "number", "name", "kind", "capacity")
 BELLS_FIELDS = ("name", "is_default")
 PAIR_FIELDS = ("bell_schedule", "number", "starts_at", "ends_at")
 
-EDIT_LOCK_DAYS = (1, 365)
+# The regulation locks marks after 30 days (3.18); a college may shorten or lengthen that a
+# little, but a year-long "lock" would lift it for everyone without an unlock on record.
+EDIT_LOCK_DAYS = (1, 60)
 OTP_VALID_DAYS = (1, 90)
 ROOM_CAPACITY = (1, 500)
 HOLIDAY_NUMBERS = (1, 9)

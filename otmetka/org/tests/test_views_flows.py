@@ -68,6 +68,20 @@ def test_out_of_range_days_are_shown_next_to_the_field(world: World) -> None:
     ]
 
 
+def test_the_deputy_cannot_lift_the_edit_lock_for_a_year(world: World) -> None:
+    """Issue 10: 365 days would lift the 30-day lock college-wide with no unlock on record."""
+    client = world.client_for("deputy")
+    response = client.post(url("settings"), {**SETTINGS, "edit_lock_days": "365"})
+    assert response.context["form"].errors["edit_lock_days"] == [
+        "Срок редактирования отметок — от 1 до 60 дней."
+    ]
+    assert Organization.objects.get(pk=world.org.pk).edit_lock_days == 30
+    assert not AuditEvent.objects.filter(object_type="org.organization").exists()
+    client.post(url("settings"), {**SETTINGS, "edit_lock_days": "45"})
+    event = AuditEvent.objects.get(object_type="org.organization", action="update")
+    assert (event.actor, event.changes["edit_lock_days"]) == (world.user("deputy"), [30, 45])
+
+
 def test_unknown_time_zone_is_refused(world: World) -> None:
     response = world.client_for("admin").post(url("settings"),
                                               {**SETTINGS, "timezone": "Mars/Olympus"})
