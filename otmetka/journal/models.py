@@ -356,6 +356,10 @@ class AttestationSheet(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The students on the roll when the sheet closed (ids), kept while it is closed: a roster
+    # change dated back into the semester never adds a student to a closed sheet or takes one
+    # (with their mark) off it. Empty while the sheet is open, when the roll follows the group.
+    closed_roll = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("аттестационная ведомость")

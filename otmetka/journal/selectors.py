@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -102,25 +103,27 @@ class SheetRow:
         return self.mark.proposed if self.mark is not None else ""
 
 
-def attestation_sheet_rows(sheet: journal_models.AttestationSheet) -> list[SheetRow]:
-    """Students on the roll at the semester's end with their marks, by surname (2 queries)."""
-    memberships = (
-        academics_models.Membership.objects.filter(group_id=sheet.group_id)
-        .on_day(sheet.period.date_to)
-        .select_related("student__person")
-        .order_by("student__person__sort_key", "student_id")
+def sheet_roll(sheet: journal_models.AttestationSheet) -> list[people_models.Student]:
+    """The sheet's students by surname (one query): those on the group's roll at the
+    semester's end while the sheet is open, those it closed with once it is closed."""
+    students = people_models.Student.objects.select_related("person").order_by(
+        "person__sort_key", "pk"
     )
+    if sheet.status == journal_models.AttestationSheet.Status.CLOSED:
+        return list(students.filter(pk__in=sheet.closed_roll))
+    on_roll = academics_models.Membership.objects.filter(group_id=sheet.group_id).on_day(
+        sheet.period.date_to
+    )
+    return list(students.filter(pk__in=on_roll.values("student_id")))
+
+
+def attestation_sheet_rows(sheet: journal_models.AttestationSheet) -> list[SheetRow]:
+    """The sheet's students with their marks, by surname (2 queries)."""
     marks = {
         mark.student_id: mark
         for mark in journal_models.AttestationMark.objects.filter(sheet_id=sheet.pk)
     }
-    rows: dict[int, SheetRow] = {}
-    for membership in memberships:
-        rows.setdefault(
-            membership.student_id,
-            SheetRow(student=membership.student, mark=marks.get(membership.student_id)),
-        )
-    return list(rows.values())
+    return [SheetRow(student=student, mark=marks.get(student.pk)) for student in sheet_roll(sheet)]
 
 
 @dataclass
@@ -481,12 +484,15 @@ def _grid_roll(workload: Workload, date_from: dt.date, date_to: dt.date) -> list
     return list(rows.values())
 
 
-def journal_grid(workload: Workload, period: Any, today: dt.date) -> Grid:
+def journal_grid(
+    workload: Workload, period: Any, today: dt.date, *, only: Collection[int] | None = None
+) -> Grid:
     """The journal grid of one semester: lessons × students with marks, absences and totals.
 
     Queries: the lessons, the roll (with subgroup dates), the marks and attendance of those
     lessons (one UNION query) — three whatever the size; the lock state comes annotated on
-    `period` from `journal_periods` (else two more small queries).
+    `period` from `journal_periods` (else two more small queries). With `only`, just those
+    lessons and the students on the roll on their dates (a substitute's grid).
     """
     organization = workload.group.organization
     boundary = lock_boundary(today, organization.edit_lock_days)
@@ -508,6 +514,7 @@ def journal_grid(workload: Workload, period: Any, today: dt.date) -> Grid:
             locked=sheet_closed or (lesson["date"] < boundary and unlock_until is None),
         )
         for lesson in Lesson.objects.filter(workload_id=workload.pk)
+        .filter(Q() if only is None else Q(pk__in=list(only)))
         .between(period.date_from, period.date_to)
         .exclude(
             Q(status=Lesson.Status.CANCELLED) | Q(status=Lesson.Status.PLANNED, date__gt=today)
@@ -515,7 +522,13 @@ def journal_grid(workload: Workload, period: Any, today: dt.date) -> Grid:
         .order_by("date", "pair_number", "id")
         .values("id", "date", "pair_number", "hours", "topic_text", "lesson_type")
     ]
-    rows = _grid_roll(workload, period.date_from, period.date_to)
+    if only is None:
+        rows = _grid_roll(workload, period.date_from, period.date_to)
+    elif lessons:
+        rows = _grid_roll(workload, lessons[0].date, lessons[-1].date)
+        rows = [row for row in rows if any(row.on_day(lesson.date) for lesson in lessons)]
+    else:
+        rows = []
     marks: dict[tuple[int, int], list[str]] = {}
     codes: dict[tuple[int, int], str] = {}
     weights: dict[int, list[tuple[str, Decimal]]] = {}

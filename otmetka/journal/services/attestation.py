@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from otmetka.academics.models import AttestationForm, CurriculumHours, Membership, Workload
+from otmetka.academics.models import AttestationForm, CurriculumHours, Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
@@ -32,6 +32,7 @@ from otmetka.journal.models import (
     Mark,
 )
 from otmetka.journal.permissions import journals_visible_to
+from otmetka.journal.selectors import sheet_roll
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org.models import Period
@@ -65,20 +66,6 @@ def sheet_workloads(sheet: AttestationSheet) -> list[Workload]:
             academic_year_id=sheet.period.academic_year_id,
         ).order_by("pk")
     )
-
-
-def sheet_roll(sheet: AttestationSheet) -> list[Student]:
-    """Students on the group's roll at the semester's end, by surname."""
-    students = (
-        Membership.objects.filter(group_id=sheet.group_id)
-        .on_day(sheet.period.date_to)
-        .select_related("student__person")
-        .order_by("student__person__sort_key", "student_id")
-    )
-    seen: dict[int, Student] = {}
-    for membership in students:
-        seen.setdefault(membership.student_id, membership.student)
-    return list(seen.values())
 
 
 def can_edit_sheet(actor: ActiveRole, sheet: AttestationSheet) -> bool:
@@ -393,7 +380,8 @@ def sheet_close(*, actor: ActiveRole, sheet: AttestationSheet) -> AttestationShe
         .exclude(value="")
         .values_list("student_id", flat=True)
     )
-    missing = [student for student in sheet_roll(sheet) if student.pk not in marked]
+    roll = sheet_roll(sheet)
+    missing = [student for student in roll if student.pk not in marked]
     if missing:
         names = ", ".join(student.person.short_name for student in missing[:5])
         if len(missing) > 5:
@@ -405,7 +393,8 @@ def sheet_close(*, actor: ActiveRole, sheet: AttestationSheet) -> AttestationShe
     sheet.status = AttestationSheet.Status.CLOSED
     sheet.closed_at = timezone.now()
     sheet.closed_by = actor.user
-    sheet.save(update_fields=["status", "closed_at", "closed_by"])
+    sheet.closed_roll = [student.pk for student in roll]
+    sheet.save(update_fields=["status", "closed_at", "closed_by", "closed_roll"])
     audit_record(
         actor=actor.user,
         action=AuditEvent.Action.UPDATE,
@@ -434,7 +423,8 @@ def sheet_reopen(*, actor: ActiveRole, sheet: AttestationSheet, reason: str) -> 
     sheet.status = AttestationSheet.Status.OPEN
     sheet.closed_at = None
     sheet.closed_by = None
-    sheet.save(update_fields=["status", "closed_at", "closed_by"])
+    sheet.closed_roll = []
+    sheet.save(update_fields=["status", "closed_at", "closed_by", "closed_roll"])
     audit_record(
         actor=actor.user,
         action=AuditEvent.Action.UPDATE,

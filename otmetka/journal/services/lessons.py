@@ -18,13 +18,11 @@ from otmetka.academics.models import Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_delete, audit_record
 from otmetka.journal.history import history_record
-from otmetka.journal.locks import active_unlock, lesson_lock, lock_boundary
+from otmetka.journal.locks import LessonLocks, lesson_guard, lesson_locks
 from otmetka.journal.models import (
     Attendance,
-    AttestationSheet,
     HomeworkAttachment,
     JournalHistory,
-    JournalUnlock,
     Lesson,
     LessonType,
     Mark,
@@ -64,17 +62,15 @@ def _check_scope(actor: ActiveRole, workload: Workload) -> None:
         raise NotAllowed(_("Этот журнал недоступен."))
 
 
-def check_lesson_lock(workload: Workload, day: dt.date) -> str:
-    """Raise when the day is locked; return the unlock's reason when an unlock lifts the lock."""
-    state = lesson_lock(workload=workload, day=day)
-    if state.locked:
-        raise DomainError(state.reason)
-    organization = workload.group.organization
-    today = local_today(organization.timezone)
-    if day < lock_boundary(today, organization.edit_lock_days):
-        unlock = active_unlock(workload.pk)
-        return unlock.reason if unlock is not None else ""
-    return ""
+def _locks_of(lessons: Sequence[Lesson]) -> LessonLocks:
+    """The locks of these lessons (their workloads come with the group's organization)."""
+    if not lessons:
+        return lesson_locks([], dt.date.min, dt.date.min)
+    return lesson_locks(
+        {lesson.workload_id: lesson.workload for lesson in lessons}.values(),
+        min(lesson.date for lesson in lessons),
+        max(lesson.date for lesson in lessons),
+    )
 
 
 def _calendar_refusal(kinds: set[str], year: object) -> str:
@@ -147,7 +143,7 @@ def lesson_create(
     if not (can_edit_journal(actor, workload) or actor.has("timetable.edit")):
         raise NotAllowed(_("Добавлять занятия в этот журнал вы не можете."))
     _check_date(workload, date)
-    reason = check_lesson_lock(workload, date)
+    reason = lesson_guard(workload=workload, day=date)
     _check_pair(workload, date, pair_number)
     _check_hours(hours)
     _check_topic(workload, topic)
@@ -201,7 +197,7 @@ def lesson_update(*, actor: ActiveRole, lesson: Lesson, **fields: Any) -> Lesson
     _check_scope(actor, workload)
     if not can_edit_lesson(actor, lesson):
         raise NotAllowed(_("Изменять это занятие вы не можете."))
-    reason = check_lesson_lock(workload, lesson.date)
+    reason = lesson_guard(workload=workload, day=lesson.date)
     if "topic" in fields:
         _check_topic(workload, fields["topic"])
     if "hours" in fields:
@@ -246,7 +242,7 @@ def lesson_delete(*, actor: ActiveRole, lesson: Lesson) -> None:
     _check_scope(actor, workload)
     if not can_edit_journal(actor, workload):
         raise NotAllowed(_("Удалять занятия этого журнала вы не можете."))
-    reason = check_lesson_lock(workload, lesson.date)
+    reason = lesson_guard(workload=workload, day=lesson.date)
     if lesson.marks.exists() or lesson.attendance.exists():
         raise DomainError(
             _("У занятия есть отметки или пропуски: сначала очистите их, потом удаляйте занятие.")
@@ -298,6 +294,9 @@ def substitution_set(
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Укажите причину замещения."), field="reason")
+    # Who conducted a lesson is part of the record (and of the hours delivered): it is locked
+    # with the rest of the lesson.
+    unlock_reason = lesson_guard(workload=workload, day=lesson.date)
     before = _lesson_state(lesson)
     substitution, _created = Substitution.objects.update_or_create(
         lesson=lesson,
@@ -320,7 +319,7 @@ def substitution_set(
         lesson_id=lesson.pk,
         old={"teacher": before["teacher"]},
         new={"teacher": substitute.pk, "absent_teacher": absent_teacher.pk},
-        reason=reason,
+        reason="; ".join(part for part in (reason, unlock_reason) if part),
     )
     audit_record(
         actor=actor.user,
@@ -343,6 +342,7 @@ def substitution_remove(*, actor: ActiveRole, lesson: Lesson, reason: str) -> No
     substitution = Substitution.objects.filter(lesson=lesson).first()
     if substitution is None:
         return
+    unlock_reason = lesson_guard(workload=workload, day=lesson.date)
     substitute_id = lesson.teacher_id
     lesson.teacher_id = substitution.absent_teacher_id
     lesson.save(update_fields=["teacher", "updated_at"])
@@ -356,7 +356,7 @@ def substitution_remove(*, actor: ActiveRole, lesson: Lesson, reason: str) -> No
         lesson_id=lesson.pk,
         old={"teacher": substitute_id},
         new={"teacher": substitution.absent_teacher_id},
-        reason=reason,
+        reason="; ".join(part for part in (reason, unlock_reason) if part),
     )
     audit_delete(
         actor=actor.user,
@@ -370,7 +370,10 @@ def substitution_remove(*, actor: ActiveRole, lesson: Lesson, reason: str) -> No
 
 @transaction.atomic
 def lessons_restore_planned(*, actor: ActiveRole, lesson_ids: Iterable[int], reason: str) -> int:
-    """Put cancelled timetable lessons back to planned (their cancellation was withdrawn)."""
+    """Put cancelled timetable lessons back to planned (their cancellation was withdrawn).
+
+    All or nothing: a locked lesson refuses the whole call.
+    """
     if not actor.has("timetable.edit"):
         raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
     lessons = list(
@@ -379,8 +382,11 @@ def lessons_restore_planned(*, actor: ActiveRole, lesson_ids: Iterable[int], rea
             workload__group__organization_id=actor.organization_id,
             source=Lesson.Source.TIMETABLE,
             status=Lesson.Status.CANCELLED,
-        ).select_related("workload__group")
+        ).select_related("workload__group__organization")
     )
+    locks = _locks_of(lessons)
+    for lesson in lessons:
+        locks.guard(lesson.workload, lesson.date)
     for lesson in lessons:
         lesson.status = Lesson.Status.PLANNED
         lesson.save(update_fields=["status", "updated_at"])
@@ -404,8 +410,8 @@ def lessons_set_rooms(*, actor: ActiveRole, rooms: dict[int, int | None]) -> int
     """Give planned timetable lessons (id → room id) the room the timetable now says.
 
     Only lessons still planned from the timetable follow it: a held or manual lesson keeps the
-    room it had. Three queries whatever the number of lessons: the rooms, the lessons, one bulk
-    update.
+    room it had, and so does a locked one. A fixed number of queries whatever the number of
+    lessons: the rooms, the lessons, the locks, one bulk update.
     """
     if not actor.has("timetable.edit"):
         raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
@@ -416,16 +422,18 @@ def lessons_set_rooms(*, actor: ActiveRole, rooms: dict[int, int | None]) -> int
         pk__in=room_ids, organization_id=actor.organization_id
     ).count() != len(room_ids):
         raise DomainError(_("Кабинет не из этой организации."), field="room")
-    lessons = [
+    moving = [
         lesson
         for lesson in Lesson.objects.filter(
             pk__in=list(rooms),
             workload__group__organization_id=actor.organization_id,
             source=Lesson.Source.TIMETABLE,
             status=Lesson.Status.PLANNED,
-        ).only("pk", "room_id")
+        ).select_related("workload__group__organization")
         if lesson.room_id != rooms[lesson.pk]
     ]
+    locks = _locks_of(moving)
+    lessons = [lesson for lesson in moving if not locks.refusal(lesson.workload, lesson.date)]
     for lesson in lessons:
         lesson.room_id = rooms[lesson.pk]
     if lessons:
@@ -471,7 +479,8 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
     Future dates are allowed (the lessons are planned); holidays, dates outside the semesters,
     locked days and taken pairs are refused per row with a message. A fixed number of
     queries whatever the number of rows: workloads, periods, existing lessons, teachers,
-    closed sheets, unlocks, then one insert each for lessons, substitutions and history.
+    semesters, closed sheets, unlocks, then one insert each for lessons, substitutions and
+    history.
     """
     if not actor.has("timetable.edit"):
         raise NotAllowed(_("Планировать занятия по расписанию вы не можете."))
@@ -490,9 +499,6 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
         for row in rows
     ):
         raise NotAllowed(_("Этот журнал недоступен."))
-    organization = next(iter(workloads.values())).group.organization
-    today = local_today(organization.timezone)
-    boundary = lock_boundary(today, organization.edit_lock_days)
     date_from = min(row.date for row in rows)
     date_to = max(row.date for row in rows)
     periods = list(
@@ -519,26 +525,7 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
         if teacher_ids
         else set()
     )
-    closed = (
-        set(
-            AttestationSheet.objects.filter(
-                group_id__in={w.group_id for w in workloads.values()},
-                period__in=[p.pk for p in periods],
-                status=AttestationSheet.Status.CLOSED,
-            ).values_list("group_id", "item_id", "period_id")
-        )
-        if periods
-        else set()
-    )
-    unlocked = (
-        set(
-            JournalUnlock.objects.filter(
-                workload_id__in=workloads, revoked_at__isnull=True, valid_until__gt=timezone.now()
-            ).values_list("workload_id", flat=True)
-        )
-        if date_from < boundary
-        else set()
-    )
+    locks = lesson_locks(workloads.values(), date_from, date_to, periods=periods)
     user = actor.user if getattr(actor.user, "pk", None) else None
     lessons: list[Lesson] = []
     substitutes: list[tuple[Lesson, PlannedLessonRow]] = []
@@ -551,18 +538,9 @@ def lessons_plan(*, actor: ActiveRole, rows: Sequence[PlannedLessonRow]) -> Plan
             if p.academic_year_id == workload.academic_year_id
             and p.date_from <= row.date <= p.date_to
         ]
-        refusal = _calendar_refusal({p.kind for p in day_periods}, workload.academic_year)
-        semester = next((p for p in day_periods if p.kind == Period.Kind.SEMESTER), None)
-        if (
-            not refusal
-            and semester is not None
-            and ((workload.group_id, workload.item_id, semester.pk) in closed)
-        ):
-            refusal = _("Ведомость за этот семестр закрыта: журнал менять нельзя.")
-        if not refusal and row.date < boundary and workload.pk not in unlocked:
-            refusal = _(
-                "Занятие старше %(days)s дней: изменить его можно только после разблокировки."
-            ) % {"days": organization.edit_lock_days}
+        refusal = _calendar_refusal(
+            {p.kind for p in day_periods}, workload.academic_year
+        ) or locks.refusal(workload, row.date)
         if not refusal and not 1 <= row.pair_number <= 12:
             refusal = _("Номер пары — от 1 до 12.")
         key = (workload.pk, row.date, row.pair_number)
@@ -656,7 +634,7 @@ def lessons_unplan(
         return []
     lessons = list(
         Lesson.objects.filter(pk__in=ids, workload__group__organization_id=actor.organization_id)
-        .select_related("workload__group", "workload__item", "workload__subgroup")
+        .select_related("workload__group__organization", "workload__item", "workload__subgroup")
         .annotate(
             has_marks=Exists(Mark.objects.filter(lesson_id=OuterRef("pk"))),
             has_attendance=Exists(Attendance.objects.filter(lesson_id=OuterRef("pk"))),
@@ -668,10 +646,11 @@ def lessons_unplan(
         raise NotAllowed(_("Этот журнал недоступен."))
     kept: list[str] = []
     removable: list[Lesson] = []
+    locks = _locks_of(lessons)
     for lesson in lessons:
         if cancel and lesson.status == Lesson.Status.CANCELLED:
             continue
-        why = _kept_because(
+        why = locks.refusal(lesson.workload, lesson.date) or _kept_because(
             lesson.has_marks,  # type: ignore[attr-defined]
             lesson.has_attendance,  # type: ignore[attr-defined]
             lesson,
@@ -722,7 +701,7 @@ def attachment_add(
     _check_scope(actor, workload)
     if not can_edit_lesson(actor, lesson):
         raise NotAllowed(_("Изменять это занятие вы не можете."))
-    reason = check_lesson_lock(workload, lesson.date)
+    reason = lesson_guard(workload=workload, day=lesson.date)
     checked = upload_check(uploaded_file)
     attachment = HomeworkAttachment(
         lesson=lesson,
@@ -754,7 +733,7 @@ def attachment_delete(*, actor: ActiveRole, attachment: HomeworkAttachment) -> N
     _check_scope(actor, workload)
     if not can_edit_lesson(actor, lesson):
         raise NotAllowed(_("Изменять это занятие вы не можете."))
-    reason = check_lesson_lock(workload, lesson.date)
+    reason = lesson_guard(workload=workload, day=lesson.date)
     name = attachment.original_name
     stored = attachment.file
     attachment.delete()

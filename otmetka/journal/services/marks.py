@@ -14,6 +14,7 @@ from otmetka.academics.models import Membership, SubgroupMembership
 from otmetka.accounts.models import User
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.journal.history import history_record
+from otmetka.journal.locks import lesson_guard
 from otmetka.journal.models import (
     ABSENCE_CODES,
     Attendance,
@@ -27,7 +28,6 @@ from otmetka.journal.models import (
 )
 from otmetka.journal.permissions import can_edit_lesson
 from otmetka.journal.selectors import cell_text
-from otmetka.journal.services.lessons import check_lesson_lock
 from otmetka.journal.services.work_kinds import work_kinds_ensure_defaults
 from otmetka.journal.tasks import notify_cell_change
 from otmetka.lib.dates import local_today
@@ -167,7 +167,11 @@ def cell_save(
         raise NotAllowed(_("Заполнять этот журнал вы не можете."))
     if lesson.date > local_today(workload.group.organization.timezone):
         raise DomainError(_("Занятие ещё не наступило: отметки ставить рано."), field="value")
-    reason = check_lesson_lock(workload, lesson.date)
+    # Saves into one lesson take turns on its row, which exists, before reading the cell's
+    # marks: under READ COMMITTED a mark another save is inserting would not be seen, and two
+    # saves against the same version could both succeed.
+    list(Lesson.objects.select_for_update().filter(pk=lesson.pk).order_by().values_list("pk"))
+    reason = lesson_guard(workload=workload, day=lesson.date)
     if not on_roll(lesson, student):
         raise DomainError(
             _("%(name)s не в списке группы на %(date)s.")
@@ -365,7 +369,7 @@ def mark_update(
     organization_id = workload.group.organization_id
     if organization_id != actor.organization_id or not can_edit_lesson(actor, lesson):
         raise NotAllowed(_("Заполнять этот журнал вы не можете."))
-    reason = check_lesson_lock(workload, lesson.date)
+    reason = lesson_guard(workload=workload, day=lesson.date)
     old = {"work_kind": mark.work_kind_id, "comment": mark.comment}
     if work_kind_id is not None and work_kind_id != mark.work_kind_id:
         mark.work_kind = _work_kind(organization_id, lesson, work_kind_id)

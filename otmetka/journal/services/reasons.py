@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from otmetka.academics.models import Group
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.journal.history import history_record
-from otmetka.journal.locks import active_unlock, lesson_lock
+from otmetka.journal.locks import lesson_guard
 from otmetka.journal.models import ABSENCE_CODES, Attendance, AttendanceCode, JournalHistory
 from otmetka.journal.permissions import can_set_attendance_reasons
 from otmetka.lib.errors import DomainError, NotAllowed
@@ -67,16 +67,13 @@ def _apply(*, actor: ActiveRole, attendance: Attendance, code: str, note: str) -
     note = (note or "").strip()[:300]
     if attendance.code == code and attendance.note == note:
         return attendance
-    lock = lesson_lock(workload=workload, day=attendance.lesson.date)
-    if lock.locked:
-        raise DomainError(lock.reason, field="code")
+    unlock_reason = lesson_guard(workload=workload, day=attendance.lesson.date, field="code")
     old = {"code": attendance.code, "note": attendance.note}
     attendance.code = code
     attendance.note = note
     attendance.version += 1
     attendance.updated_by = actor.user
     attendance.save(update_fields=["code", "note", "version", "updated_by", "updated_at"])
-    unlock = active_unlock(workload.pk)
     history_record(
         actor=actor.user,
         organization_id=workload.group.organization_id,
@@ -88,7 +85,7 @@ def _apply(*, actor: ActiveRole, attendance: Attendance, code: str, note: str) -
         student_id=attendance.student_id,
         old=old,
         new={"code": code, "note": note},
-        reason=unlock.reason if unlock is not None else "",
+        reason=unlock_reason,
     )
     return attendance
 

@@ -63,12 +63,13 @@ def test_a_new_mark_notifies_the_student_and_the_parent(
         "journal:cell_save",
         kwargs={"lesson_id": lesson.pk, "student_id": world.college.student.pk},
     )
-    # BASE_QUERIES; the lesson, the student; savepoint; the semester and its sheet (lock);
-    # on roll; the cell's marks and attendance; savepoint; the work kinds; the mark, its
-    # history row; two savepoint releases — and the one INSERT that queues the notice task.
+    # BASE_QUERIES; the lesson, the student; savepoint; the lesson's row lock; the semester
+    # and its sheet (lock); on roll; the cell's marks and attendance; savepoint; the work
+    # kinds; the mark, its history row; two savepoint releases — and the one INSERT that
+    # queues the notice task.
     with (
         django_capture_on_commit_callbacks(execute=True),
-        django_assert_num_queries(BASE_QUERIES + 14 + 1),
+        django_assert_num_queries(BASE_QUERIES + 15 + 1),
     ):
         response = client.post(url, {"value": "5", "version": ""}, HTTP_HX_REQUEST="true")
     assert "cell-saved" in response.content.decode()

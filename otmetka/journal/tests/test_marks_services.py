@@ -284,3 +284,51 @@ def test_concurrent_saves_make_one_row(transactional_db: None, world: World) -> 
     assert Mark.objects.filter(lesson=lesson).count() == 1
     assert outcomes.count("ok") == 1
     assert JournalHistory.objects.filter(entity="mark").count() == 1
+
+
+def _race(world: World, lesson: Lesson, texts: tuple[str, ...], expected: str) -> dict[str, str]:
+    """Save each text from its own thread and connection at the same moment: text → outcome."""
+    outcomes: dict[str, str] = {}
+    barrier = threading.Barrier(len(texts))
+
+    def worker(text: str) -> None:
+        try:
+            barrier.wait()
+            save(world, lesson, text, expected=expected)
+            outcomes[text] = "ok"
+        except DomainError as error:
+            outcomes[text] = error.message
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_saves_against_one_version_let_exactly_one_win(
+    transactional_db: None, world: World
+) -> None:
+    """Issue 10: «4/5» and «3», both typed over «4», never end as «3/5» (nobody wrote that).
+
+    Two real connections, many rounds: one save wins, the other is refused with the value the
+    winner left.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: row locks are tested on PostgreSQL")
+    lesson = make_lesson(world.college.workload)
+    for _round in range(40):
+        save(world, lesson, "4")
+        outcomes = _race(world, lesson, ("4/5", "3"), expected="4")
+        winners = [text for text, outcome in outcomes.items() if outcome == "ok"]
+        assert len(winners) == 1, outcomes
+        winner = winners[0]
+        loser = "3" if winner == "4/5" else "4/5"
+        marks, _code = cell(lesson, world.college.student)
+        assert sorted(marks) == sorted(winner.split("/"))
+        assert f"сейчас там {winner}" in outcomes[loser]
+        Mark.objects.filter(lesson=lesson).delete()

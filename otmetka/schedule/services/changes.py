@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from otmetka.academics.models import Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_change, audit_delete
+from otmetka.journal.locks import lesson_guard
 from otmetka.journal.models import Lesson
 from otmetka.journal.services.lessons import (
     lessons_restore_planned,
@@ -186,6 +187,8 @@ def _entry_context(
     year = check_change_date(actor.organization_id, day)
     _check_entry_on(entry, day, year)
     _existing(entry, day)
+    # The journal follows a change at once: a locked day of it cannot take one.
+    lesson_guard(workload=workload, day=day, field="date")
     return workload, day_slots(actor.organization_id, day)
 
 
@@ -386,6 +389,7 @@ def change_extra(
     year = check_change_date(actor.organization_id, date)
     if workload.academic_year_id != year.pk:
         raise DomainError(_("Нагрузка не этого учебного года."), field="workload")
+    lesson_guard(workload=workload, day=date, field="date")
     _check_room(actor, room)
     _check_pair(actor.organization_id, date, pair_number)
     reason = _check_reason(reason)
@@ -419,6 +423,7 @@ def change_delete(*, actor: ActiveRole, change: ScheduleChange) -> None:
     if change.organization_id != actor.organization_id:
         raise NotAllowed(_("Это изменение недоступно."))
     workload = change.workload
+    lesson_guard(workload=workload, day=change.date)
     teachers = [workload.teacher] + ([change.teacher] if change.teacher else [])
     title = _("Изменение отменено: %(title)s") % {"title": change_title(change)}
     audit_delete(

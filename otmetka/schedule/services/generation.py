@@ -210,7 +210,9 @@ def _apply_replacements(
     actor: ActiveRole, pending: list[tuple[int, Slot]], report: GenerationReport
 ) -> None:
     """Substitutions decided after the lesson was planned (rare: a few per day)."""
-    lessons = Lesson.objects.select_related("workload__group").in_bulk([pk for pk, _ in pending])
+    lessons = Lesson.objects.select_related("workload__group__organization").in_bulk(
+        [pk for pk, _ in pending]
+    )
     teacher_ids = {slot.teacher_id for _pk, slot in pending}
     teacher_ids |= {slot.original_teacher_id for _pk, slot in pending if slot.original_teacher_id}
     teachers = Employee.objects.select_related("person").in_bulk(teacher_ids)
@@ -220,11 +222,19 @@ def _apply_replacements(
         absent = teachers.get(slot.original_teacher_id or 0)
         if lesson is None or substitute is None or absent is None:
             continue
-        substitution_set(
-            actor=actor,
-            lesson=lesson,
-            absent_teacher=absent,
-            substitute=substitute,
-            reason=slot.change_reason or _("Замена по расписанию"),
-        )
+        try:
+            substitution_set(
+                actor=actor,
+                lesson=lesson,
+                absent_teacher=absent,
+                substitute=substitute,
+                reason=slot.change_reason or _("Замена по расписанию"),
+            )
+        except DomainError as refusal:  # a locked lesson keeps who conducted it
+            report.refused.append(
+                _("Замена %(date)s, %(pair)s пара: %(reason)s")
+                % {"date": lesson.date.strftime("%d.%m.%Y"), "pair": slot.pair_number,
+                   "reason": refusal.message}
+            )
+            continue
         report.substituted += 1
