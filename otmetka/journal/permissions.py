@@ -1,19 +1,25 @@
 """Which journals a role may read and fill.
 
 A journal is a workload line seen for a semester. The teacher reads and fills the journals of
-their own workload and the lessons they substitute; the curator reads every journal of the
-groups they curate (and sets attendance reasons); a department head reads the department's
-groups; deputy, director and admin read all (DESIGN.md §1, Положение 4.3, 4.5, 4.6).
+their own workload; the curator reads every journal of the groups they curate (and sets
+attendance reasons); a department head reads the department's groups; deputy, director and
+admin read all (DESIGN.md §1, Положение 4.3, 4.5, 4.6). A substitute sees and fills only the
+lessons they substitute (Положение 4.6), not the rest of that journal: its other lessons, its
+attestation, КТП and prints stay closed to them.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from otmetka.academics.models import Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.journal.models import Lesson
+
+# What a journal's pages show of it, fetched with it.
+GRID_JOINS = ("group__organization", "item", "subgroup", "teacher__person", "academic_year")
 
 
 def journals_visible_to(actor: ActiveRole) -> QuerySet[Workload]:
@@ -27,18 +33,58 @@ def journals_visible_to(actor: ActiveRole) -> QuerySet[Workload]:
     if employee_id is not None:
         if actor.has_any("journal.view_own", "journal.edit_own"):
             scope |= Q(teacher_id=employee_id)
-            scope |= Q(lessons__substitution__substitute_id=employee_id)
         if actor.has("journal.view_own_group"):
             scope |= Q(group__curators=employee_id)
     return workloads.filter(scope).distinct()
 
 
+def substituted_lessons(actor: ActiveRole) -> QuerySet[Lesson]:
+    """The lessons the actor conducts as a substitute, in the actor's organization."""
+    if actor.employee_id is None or not actor.has_any("journal.view_own", "journal.edit_own"):
+        return Lesson.objects.none()
+    return Lesson.objects.filter(
+        substitution__substitute_id=actor.employee_id,
+        workload__group__organization_id=actor.organization_id,
+    )
+
+
+def lessons_visible_to(actor: ActiveRole) -> QuerySet[Lesson]:
+    """Lessons of the journals the actor reads, and the lessons the actor substitutes."""
+    scope = Q(workload_id__in=journals_visible_to(actor).values("pk"))
+    if actor.employee_id is not None and actor.has_any("journal.view_own", "journal.edit_own"):
+        scope |= Q(
+            substitution__substitute_id=actor.employee_id,
+            workload__group__organization_id=actor.organization_id,
+        )
+    return Lesson.objects.filter(scope)
+
+
+def grid_journal_for_user_or_404(
+    actor: ActiveRole, workload_id: int
+) -> tuple[Workload, frozenset[int] | None]:
+    """The journal for its grid, and None when the actor reads all of it; else the ids of the
+    lessons of it the actor substitutes, the only ones their grid shows (404 without any)."""
+    workload = journals_visible_to(actor).select_related(*GRID_JOINS).filter(pk=workload_id).first()
+    if workload is not None:
+        return workload, None
+    ids = frozenset(
+        substituted_lessons(actor).filter(workload_id=workload_id).values_list("pk", flat=True)
+    )
+    if not ids:
+        raise Http404
+    return get_object_or_404(Workload.objects.select_related(*GRID_JOINS), pk=workload_id), ids
+
+
 def get_journal_for_user_or_404(actor: ActiveRole, workload_id: int) -> Workload:
+    return get_object_or_404(journals_visible_to(actor).select_related(*GRID_JOINS), pk=workload_id)
+
+
+def get_lesson_for_user_or_404(actor: ActiveRole, lesson_id: int) -> Lesson:
     return get_object_or_404(
-        journals_visible_to(actor).select_related(
-            "group", "item", "subgroup", "teacher__person", "academic_year"
+        lessons_visible_to(actor).select_related(
+            *(f"workload__{join}" for join in GRID_JOINS), "teacher__person", "substitution", "room"
         ),
-        pk=workload_id,
+        pk=lesson_id,
     )
 
 

@@ -99,6 +99,29 @@ def test_cell_save_refusals_show_in_the_cell(world: World) -> None:
     assert list(Mark.objects.values_list("value", flat=True)) == ["5"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("5" * 41, "не более 40 символов"), ("5\x00", "ноль-байт")],
+)
+def test_invalid_cell_input_changes_nothing(world: World, typed: str, message: str) -> None:
+    """Issue 10: input the form refuses never reaches the service as an empty cell."""
+    lesson = make_lesson(world.college.workload)
+    client = world.client_for("teacher")
+    url = cell_url(lesson, world.college.student)
+    client.post(url, {"value": "4/5", "version": ""}, HTTP_HX_REQUEST="true")
+    history = JournalHistory.objects.count()
+    response = client.post(url, {"value": typed, "version": "4/5"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "cell-error" in body and "cell-saved" not in body
+    assert message.lower() in body.lower()
+    assert 'data-current="4/5"' in body
+    assert list(Mark.objects.order_by("slot").values_list("value", flat=True)) == ["4", "5"]
+    assert JournalHistory.objects.count() == history
+    plain = client.post(url, {"value": typed, "version": "4/5"}, follow=True)
+    assert message.lower() in plain.content.decode().lower()
+    assert Mark.objects.count() == 2
+
+
 def test_cell_save_rights(world: World) -> None:
     lesson = make_lesson(world.college.workload)
     data = {"value": "5", "version": ""}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,11 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from otmetka.academics.models import Workload
-from otmetka.accounts.permissions import ActiveRole, right_required, role_of
+from otmetka.accounts.permissions import right_required, role_of
 from otmetka.journal.cells import cell_html
 from otmetka.journal.forms.grid import CellForm, LessonCreateForm, UnlockRequestForm
-from otmetka.journal.models import ABSENCE_CODES, Lesson, LessonType
-from otmetka.journal.permissions import can_edit_journal, can_edit_lesson, journals_visible_to
+from otmetka.journal.models import ABSENCE_CODES, LessonType
+from otmetka.journal.permissions import (
+    can_edit_journal,
+    can_edit_lesson,
+    get_lesson_for_user_or_404,
+    grid_journal_for_user_or_404,
+    journals_visible_to,
+    substituted_lessons,
+)
 from otmetka.journal.selectors import (
     GridCell,
     GridLesson,
@@ -41,33 +48,7 @@ READ_RIGHTS = (
     "journal.edit_all",
 )
 EDIT_RIGHTS = ("journal.edit_own", "journal.edit_all")
-
-
-def journal_or_404(role: ActiveRole, workload_id: int) -> Workload:
-    return get_object_or_404(
-        journals_visible_to(role).select_related(
-            "group__organization", "item", "subgroup", "teacher__person", "academic_year"
-        ),
-        pk=workload_id,
-    )
-
-
-def lessons_visible_to(role: ActiveRole) -> QuerySet[Lesson]:
-    return Lesson.objects.filter(
-        workload_id__in=journals_visible_to(role).values("pk")
-    ).select_related(
-        "workload__group__organization",
-        "workload__item",
-        "workload__subgroup",
-        "workload__teacher__person",
-        "teacher__person",
-        "substitution",
-        "room",
-    )
-
-
-def lesson_or_404(role: ActiveRole, lesson_id: int) -> Lesson:
-    return get_object_or_404(lessons_visible_to(role), pk=lesson_id)
+SUBSTITUTED_SHOWN = 100  # the latest substituted lessons listed under the teacher's journals
 
 
 @right_required(*READ_RIGHTS)
@@ -80,13 +61,26 @@ def journal_list(request: HttpRequest) -> HttpResponse:
         .select_related("group", "item", "subgroup", "teacher__person")
         .order_by("group__name", "item__position", "item__index", "subgroup__name")
     )
-    return render(request, "journal/journal_list.html", {"journals": journals})
+    substituted = (
+        substituted_lessons(role)
+        .filter(
+            workload__academic_year__date_from__lte=today,
+            workload__academic_year__date_to__gte=today,
+        )
+        .select_related("workload__group", "workload__item", "workload__subgroup",
+                        "substitution__absent_teacher__person")
+        .order_by("-date", "-pair_number")[:SUBSTITUTED_SHOWN]
+    )
+    return render(
+        request, "journal/journal_list.html", {"journals": journals, "substituted": substituted}
+    )
 
 
 @right_required(*READ_RIGHTS)
 def grid(request: HttpRequest, workload_id: int) -> HttpResponse:
     role = role_of(request)
-    workload = journal_or_404(role, workload_id)
+    # `only`: a substitute sees just the lessons of this journal they substitute.
+    workload, only = grid_journal_for_user_or_404(role, workload_id)
     workload.group.organization = role.organization
     today = local_today(role.organization.timezone)
     periods = journal_periods(workload)
@@ -94,8 +88,8 @@ def grid(request: HttpRequest, workload_id: int) -> HttpResponse:
     period = journal_period_for(periods, today, parse_id(wanted))
     if period is None:
         raise Http404
-    data = journal_grid(workload, period, today)
-    can_edit = can_edit_journal(role, workload)
+    data = journal_grid(workload, period, today, only=only)
+    can_edit = can_edit_journal(role, workload) if only is None else role.has("journal.edit_own")
     compact = request.GET.get("view") == "compact"
     focus = _compact_lesson(data.lessons, request.GET.get("lesson", "")) if compact else None
     constants = _cell_constants()
@@ -115,7 +109,8 @@ def grid(request: HttpRequest, workload_id: int) -> HttpResponse:
         "compact": compact,
         "focus": focus,
         "is_teacher": role.employee_id is not None and role.employee_id == workload.teacher_id,
-        "lesson_form": _new_lesson_form(workload, today) if can_edit else None,
+        "substitute": only is not None,
+        "lesson_form": _new_lesson_form(workload, today) if can_edit and only is None else None,
         "request_form": UnlockRequestForm(),
     }
     return render(request, "journal/grid.html", context)
@@ -151,7 +146,7 @@ def _new_lesson_form(workload: Workload, today: object) -> LessonCreateForm:
 @right_required(*EDIT_RIGHTS)
 def cell_save_view(request: HttpRequest, lesson_id: int, student_id: int) -> HttpResponse:
     role = role_of(request)
-    lesson = lesson_or_404(role, lesson_id)
+    lesson = get_lesson_for_user_or_404(role, lesson_id)
     student = get_object_or_404(
         Student.objects.select_related("person"),
         pk=student_id,
@@ -160,26 +155,32 @@ def cell_save_view(request: HttpRequest, lesson_id: int, student_id: int) -> Htt
     if not can_edit_lesson(role, lesson):
         raise PermissionDenied
     form = CellForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
+    # What was typed goes back into the cell on a refusal, so that nothing typed is lost.
+    typed = request.POST.get("value", "").replace("\x00", "")[:200]
     error, saved, absent = "", False, False
-    try:
-        result = cell_save(
-            actor=role,
-            lesson=lesson,
-            student=student,
-            text=data.get("value") or "",
-            work_kind_id=data.get("work_kind"),
-            expected=request.POST.get("version"),
-        )
-        text, saved = result.text, True
-        absent = result.attendance is not None and result.attendance.code in ABSENCE_CODES
-    except NotAllowed as refusal:
-        raise PermissionDenied(refusal.message) from refusal
-    except DomainError as refusal:
-        error = refusal.message
+    if form.is_valid():
+        try:
+            result = cell_save(
+                actor=role,
+                lesson=lesson,
+                student=student,
+                text=form.cleaned_data["value"],
+                work_kind_id=form.cleaned_data["work_kind"],
+                expected=form.cleaned_data["version"] if "version" in request.POST else None,
+            )
+            text, saved = result.text, True
+            absent = result.attendance is not None and result.attendance.code in ABSENCE_CODES
+        except NotAllowed as refusal:
+            raise PermissionDenied(refusal.message) from refusal
+        except DomainError as refusal:
+            error = refusal.message
+    else:
+        error = " ".join(str(message) for messages in form.errors.values() for message in messages)
+    if error:
         text, absent = cell_current(lesson.pk, student.pk)
     if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
         return redirect("journal:grid", workload_id=lesson.workload_id)
     cell = GridCell(
         lesson=GridLesson(
@@ -204,7 +205,7 @@ def cell_save_view(request: HttpRequest, lesson_id: int, student_id: int) -> Htt
             label=constants["mark_label"],
             error=error,
             saved=saved,
-            typed=data.get("value") or "",
+            typed=typed,
         )
     )
 
@@ -212,7 +213,7 @@ def cell_save_view(request: HttpRequest, lesson_id: int, student_id: int) -> Htt
 @right_required(*READ_RIGHTS)
 def cell_history_view(request: HttpRequest, lesson_id: int, student_id: int) -> HttpResponse:
     role = role_of(request)
-    lesson = lesson_or_404(role, lesson_id)
+    lesson = get_lesson_for_user_or_404(role, lesson_id)
     student = get_object_or_404(
         Student.objects.select_related("person"),
         pk=student_id,

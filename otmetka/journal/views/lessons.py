@@ -21,7 +21,13 @@ from otmetka.journal.forms.grid import (
     SubstitutionForm,
 )
 from otmetka.journal.models import HomeworkAttachment, Lesson, Mark
-from otmetka.journal.permissions import can_edit_journal, can_edit_lesson
+from otmetka.journal.permissions import (
+    can_edit_journal,
+    can_edit_lesson,
+    get_journal_for_user_or_404,
+    get_lesson_for_user_or_404,
+    lessons_visible_to,
+)
 from otmetka.journal.selectors import lesson_marks
 from otmetka.journal.services.lessons import (
     attachment_add,
@@ -33,13 +39,7 @@ from otmetka.journal.services.lessons import (
     substitution_set,
 )
 from otmetka.journal.services.marks import mark_update
-from otmetka.journal.views.grid import (
-    EDIT_RIGHTS,
-    READ_RIGHTS,
-    journal_or_404,
-    lesson_or_404,
-    lessons_visible_to,
-)
+from otmetka.journal.views.grid import EDIT_RIGHTS, READ_RIGHTS
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.lib.uploads import file_download
 from otmetka.lib.views import form_error
@@ -56,7 +56,7 @@ def _lesson_url(lesson: Lesson) -> str:
 @right_required(*EDIT_RIGHTS)
 def lesson_create_view(request: HttpRequest, workload_id: int) -> HttpResponse:
     role = role_of(request)
-    workload = journal_or_404(role, workload_id)
+    workload = get_journal_for_user_or_404(role, workload_id)
     if not can_edit_journal(role, workload):
         raise PermissionDenied
     form = LessonCreateForm(request.POST, workload=workload)
@@ -127,7 +127,7 @@ def _detail_context(role: ActiveRole, lesson: Lesson, **forms: Any) -> dict[str,
 @right_required(*READ_RIGHTS)
 def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     role = role_of(request)
-    lesson = lesson_or_404(role, lesson_id)
+    lesson = get_lesson_for_user_or_404(role, lesson_id)
     form = None
     if request.method == "POST":
         if not can_edit_lesson(role, lesson):
@@ -148,7 +148,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @right_required(*EDIT_RIGHTS)
 def lesson_delete_view(request: HttpRequest, lesson_id: int) -> HttpResponse:
     role = role_of(request)
-    lesson = lesson_or_404(role, lesson_id)
+    lesson = get_lesson_for_user_or_404(role, lesson_id)
     if not can_edit_journal(role, lesson.workload):
         raise PermissionDenied
     try:
@@ -164,7 +164,7 @@ def lesson_delete_view(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @right_required(*EDIT_RIGHTS)
 def attachment_upload(request: HttpRequest, lesson_id: int) -> HttpResponse:
     role = role_of(request)
-    lesson = lesson_or_404(role, lesson_id)
+    lesson = get_lesson_for_user_or_404(role, lesson_id)
     if not can_edit_lesson(role, lesson):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
@@ -219,7 +219,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 @right_required(*EDIT_RIGHTS)
 def mark_edit(request: HttpRequest, lesson_id: int, student_id: int) -> HttpResponse:
     role = role_of(request)
-    lesson = lesson_or_404(role, lesson_id)
+    lesson = get_lesson_for_user_or_404(role, lesson_id)
     student = get_object_or_404(
         Student, pk=student_id, person__organization_id=role.organization_id
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from otmetka.accounts.permissions import right_required, role_of
 from otmetka.journal.forms.grid import UnlockAnswerForm, UnlockGrantForm, UnlockRequestForm
 from otmetka.journal.models import JournalUnlock, UnlockRequest
+from otmetka.journal.permissions import get_journal_for_user_or_404
 from otmetka.journal.selectors import unlock_overview
 from otmetka.journal.services.unlocks import (
     unlock_grant,
@@ -19,7 +20,7 @@ from otmetka.journal.services.unlocks import (
     unlock_request_create,
     unlock_revoke,
 )
-from otmetka.journal.views.grid import EDIT_RIGHTS, journal_or_404
+from otmetka.journal.views.grid import EDIT_RIGHTS
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.lib.views import form_error
 
@@ -40,7 +41,7 @@ def unlock_list(request: HttpRequest) -> HttpResponse:
 @right_required(*UNLOCK_RIGHTS)
 def unlock_grant_view(request: HttpRequest, workload_id: int) -> HttpResponse:
     role = role_of(request)
-    workload = journal_or_404(role, workload_id)
+    workload = get_journal_for_user_or_404(role, workload_id)
     form = UnlockGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +76,7 @@ def unlock_revoke_view(request: HttpRequest, unlock_id: int) -> HttpResponse:
 @right_required(*EDIT_RIGHTS)
 def unlock_request_view(request: HttpRequest, workload_id: int) -> HttpResponse:
     role = role_of(request)
-    workload = journal_or_404(role, workload_id)
+    workload = get_journal_for_user_or_404(role, workload_id)
     form = UnlockRequestForm(request.POST)
     if form.is_valid():
         try:
