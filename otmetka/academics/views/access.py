@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,7 +72,8 @@ def _back(request: HttpRequest, group: Group) -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _report(request: HttpRequest, form: ConsentForm | ConsentRevokeForm) -> None:
+def _report(request: HttpRequest, form: Form) -> None:
+    """The messages of a refused inline form, shown on the page it returns to."""
     for errors in form.errors.values():
         for message in errors:
             messages.error(request, str(message))
@@ -109,7 +111,7 @@ def group_access_issue(request: HttpRequest, group_id: int) -> HttpResponse:
     access = _access(role, group)
     form = GroupIssueForm(request.POST, person_ids=[row.person.pk for row in access.rows])
     if not form.is_valid():
-        messages.error(request, _("Отметьте, кому выдать реквизиты."))
+        _report(request, form)
         return _back(request, group)
     data = form.cleaned_data
     person_ids = (
@@ -137,8 +139,11 @@ def group_access_person_issue(request: HttpRequest, group_id: int, person_id: in
     role = role_of(request)
     group = _group(role, group_id)
     row = _row(_access(role, group), person_id)
-    fmt = SlipFormatForm(request.POST).format_value()
-    return _issue(request, role, group, [row.person.pk], fmt)
+    form = SlipFormatForm(request.POST)
+    if not form.is_valid():
+        _report(request, form)
+        return _back(request, group)
+    return _issue(request, role, group, [row.person.pk], form.format_value())
 
 
 def _issue(

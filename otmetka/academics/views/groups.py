@@ -270,7 +270,10 @@ def subgroup_edit(request: HttpRequest, subgroup_id: int) -> HttpResponse:
         request.POST or None, roll=students_on_roll(subgroup.group, on),
         initial={"name": subgroup.name, "students": subgroup_member_ids(subgroup, on)},
     )
-    if request.method == "POST" and form.is_valid():
+    # The roll is saved as of `on`: a day in the address that is no date refuses the save
+    # (its message is shown at the day field) instead of saving as of today.
+    day_refused = day_form.is_bound and not day_form.is_valid()
+    if request.method == "POST" and not day_refused and form.is_valid():
         data = form.cleaned_data
         try:
             services.subgroup_update(actor=role, subgroup=subgroup, name=data["name"],

@@ -76,7 +76,8 @@ def _apply(role: ActiveRole, day: dt.date, data: dict[str, Any]) -> None:
 @right_required("timetable.view")
 def changes_day(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
-    day = chosen_day(request, role)
+    day_form = DayForm(request.GET)
+    day = day_form.day(local_today(role.organization.timezone))
     form = None
     if can_edit_timetable(role):
         year = AcademicYear.objects.filter(organization_id=role.organization_id).on_day(day).first()
@@ -86,7 +87,9 @@ def changes_day(request: HttpRequest) -> HttpResponse:
             year_id=year.pk if year else None,
             slots=day_slots(role.organization_id, day),
         )
-        if request.method == "POST" and form.is_valid():
+        # A date in the address that is no date refuses the change (its message is shown at
+        # the date field) instead of writing it on today.
+        if request.method == "POST" and day_form.is_valid() and form.is_valid():
             try:
                 _apply(role, day, form.cleaned_data)
                 return redirect(services.changes_url(day))
@@ -100,6 +103,7 @@ def changes_day(request: HttpRequest) -> HttpResponse:
         "changes": changes,
         "form": form,
         "day_form": DayForm(initial={"date": day}),
+        "day_errors": day_form.errors.get("date", []),
     }
     return render(request, "schedule/changes_day.html", context)
 

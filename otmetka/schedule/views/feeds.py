@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import right_required, role_of
 from otmetka.lib.errors import DomainError
+from otmetka.schedule.forms_feeds import FeedForm
 from otmetka.schedule.models import CalendarFeed
 from otmetka.schedule.permissions import (
     can_edit_timetable,
@@ -46,19 +47,26 @@ def feed_list(request: HttpRequest) -> HttpResponse:
 @right_required("timetable.view")
 def feed_create_view(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
+    form = FeedForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.error_text())
+    data = form.cleaned_data
     group = employee = None
-    if request.POST.get("group"):
-        group = get_object_or_404(groups_with_visible_timetable(role), pk=request.POST["group"])
-    elif request.POST.get("employee"):
+    if data["group"] is not None:
+        group = get_object_or_404(groups_with_visible_timetable(role), pk=data["group"])
+    if data["employee"] is not None:
         employee = get_object_or_404(
-            teachers_with_visible_timetable(role).select_related("person"),
-            pk=request.POST["employee"],
+            teachers_with_visible_timetable(role).select_related("person"), pk=data["employee"]
         )
     try:
         feed_create(actor=role, employee=employee, group=group)
     except DomainError as error:
-        return render(request, "schedule/feed_error.html", {"error": error.message}, status=400)
+        return _refused(request, error.message)
     return redirect("schedule:feed_list")
+
+
+def _refused(request: HttpRequest, error: str) -> HttpResponse:
+    return render(request, "schedule/feed_error.html", {"error": error}, status=400)
 
 
 @require_POST
