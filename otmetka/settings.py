@@ -119,8 +119,18 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'otmetka.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request uses it, so the first request after
+        # a database restart reconnects instead of failing on a connection the server closed.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # While the database host is unreachable, a connection attempt would otherwise hang for
+    # minutes, beyond gunicorn's timeout; give up soon and show the «temporarily unavailable»
+    # page. DATABASE_URL may set its own (?connect_timeout=N).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The development server runs a thread per request and would leave a kept connection open
     # with each thread, so SQLite connections close after every request by default. An app
@@ -180,9 +190,17 @@ LOGIN_ACCOUNT_FREE_FAILURES = env_int("OTMETKA_LOGIN_FREE_FAILURES", 10)
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env_int("OTMETKA_LOGIN_MAX_DELAY", 60)
 LOGIN_ACCOUNT_HOURLY_CAP = env_int("OTMETKA_LOGIN_HOURLY_CAP", 90)
 LOGIN_ADDRESS_HOURLY_CAP = env_int("OTMETKA_LOGIN_ADDRESS_HOURLY_CAP", 300)
+# Failures on user names that belong to nobody fill at most this much of an address's cap
+# (always less than the cap), so made-up names alone never shut a shared address.
+LOGIN_ADDRESS_UNKNOWN_NAMES_HOURLY_CAP = env_int("OTMETKA_LOGIN_ADDRESS_UNKNOWN_CAP", 50)
 LOGIN_TRUSTED_DEVICE_DAYS = env_int("OTMETKA_TRUSTED_DEVICE_DAYS", 90)
-# Honour X-Forwarded-For only behind a trusted proxy, so nobody can forge an address.
-LOGIN_TRUST_X_FORWARDED_FOR = env_bool("OTMETKA_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies of our own stand in front of the app: unset or 0 when clients reach
+# it directly; 1 (or "true") behind one nginx that appends to X-Forwarded-For; 2 behind a
+# balancer and nginx. The client's address is then the N-th X-Forwarded-For entry from the
+# right; entries further left are whatever the client sent. Left unset behind a proxy, every
+# user shares the proxy's address in the throttle and the audit log. Parsed, and checked at
+# start (accounts.checks), by accounts.throttle.trusted_proxy_count.
+LOGIN_TRUST_X_FORWARDED_FOR = os.environ.get("OTMETKA_TRUST_X_FORWARDED_FOR", "")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

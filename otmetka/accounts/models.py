@@ -161,10 +161,18 @@ class RoleRightOverride(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login attempt; the throttle counts these per account and per address."""
+    """One failed login attempt; the throttle counts these per account and per address.
+
+    `address` is set only when the failure counts against its address: not for a trusted
+    device, nor for unknown user names past their hourly bound. The audit log keeps the address
+    of every failed login.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True, blank=True)
+    # Whether the user name belonged to an account when it failed: unknown names may fill only
+    # a bounded part of an address's hourly cap.
+    account_exists = models.BooleanField(default=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -50,7 +50,7 @@ from otmetka.accounts.services import (
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.lib.errors import DomainError
-from otmetka.lib.views import form_error, paginate, query_without_page, search_text
+from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
 from otmetka.org.models import Department, Organization
 from otmetka.people.models import Person
 
@@ -75,10 +75,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         address = throttle.client_address(request)
         known = User.objects.filter(username=username).values_list("pk", "organization_id").first()
-        verdict = throttle.check(
+        # Recorded as a failure before the password is hashed; forgotten below if it was right.
+        verdict = throttle.attempt_start(
             username=username,
             address=address,
             trusted_device=throttle.is_trusted_device(request, known[0] if known else None),
+            account_exists=known is not None,
         )
         if not verdict.allowed:
             form.add_error(
@@ -88,8 +90,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is not None:
+                throttle.attempt_succeeded(verdict)
             if user is None:
-                throttle.record_failure(username=username, address=address)
                 audit_record(
                     actor=None,
                     action=AuditEvent.Action.LOGIN_FAILED,
@@ -210,7 +213,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @signed_in
 def role_switch(request: HttpRequest) -> HttpResponse:
     assignment = get_object_or_404(
-        RoleAssignment, pk=request.POST.get("assignment"), user=request.user
+        RoleAssignment, pk=parse_id(request.POST.get("assignment")), user=request.user
     )
     request.session[ROLE_SESSION_KEY] = assignment.pk
     return redirect(START_PAGES[assignment.role])
@@ -273,7 +276,10 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     person = None
     person_id = request.POST.get("person") or request.GET.get("person")
     if person_id:
-        person = get_object_or_404(Person, pk=person_id, organization_id=role.organization_id)
+        # An id that is no id is a person one may not see: 404, and no account is made.
+        person = get_object_or_404(
+            Person, pk=parse_id(person_id), organization_id=role.organization_id
+        )
     if request.method == "POST" and form.is_valid():
         try:
             user, password = user_create(

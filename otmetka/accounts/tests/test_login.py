@@ -182,8 +182,8 @@ class TestThrottle:
     ) -> None:
         settings.LOGIN_ADDRESS_HOURLY_CAP = 20  # type: ignore[attr-defined]
         attacker = Client(REMOTE_ADDR="10.9.9.9")
-        for number in range(25):
-            post_login(attacker, f"user{number}", "wrong")
+        for number in range(25):  # each account's free failures, one account after another
+            post_login(attacker, ("director", "deputy", "hr")[number // 10], "wrong")
         assert LoginFailure.objects.filter(address="10.9.9.9").count() == 20
         # Another address is not affected.
         assert post_login(Client(REMOTE_ADDR="192.0.2.1"), "teacher", PASSWORD).status_code == 302
