@@ -37,10 +37,10 @@ demo: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo --size $(DEMO_SIZE) --if-empty
 
 # The background worker (printed journals, e-mail of notifications) runs beside the server and
-# stops with it.
+# stops with it; while the database is out it waits and retries (run_worker), never exits.
 run: demo
 	@DEBUG=1 $(BIN)/python manage.py demo_logins
-	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	@DEBUG=1 $(BIN)/python manage.py run_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -17,3 +17,6 @@ urlpatterns = [
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
     path("django-admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 «Сервис временно недоступен» instead of the 500 page.
+handler500 = "otmetka.lib.outage.server_error"

@@ -86,3 +86,15 @@ def test_management_commands_that_sign_nothing_run_without_a_secret() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_kept_database_connections_are_checked_and_connecting_gives_up_soon() -> None:
+    code = "d = settings.DATABASES['default']; print(d['CONN_HEALTH_CHECKS'], d['OPTIONS'])"
+    url = "postgres://otm:pw@db.example:5432/otmetka"
+    result = _load({"DEBUG": "1", "DATABASE_URL": url}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "{'connect_timeout':", "5}"]
+    result = _load({"DEBUG": "1", "DATABASE_URL": url + "?connect_timeout=2"}, code)
+    assert result.stdout.split() == ["True", "{'connect_timeout':", "2}"]
+    result = _load({"DEBUG": "1", "DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT": "10"}, code)
+    assert result.stdout.split() == ["True", "{'connect_timeout':", "10}"]
