@@ -330,3 +330,23 @@ def test_compact_view(world: World) -> None:
     assert response.status_code == 200
     assert response.context["focus"].id == lesson.pk
     assert "Циклы" in response.content.decode()
+
+
+def test_grid_and_compact_view_open_at_todays_lesson(world: World) -> None:
+    """Issue 11: of two lessons today, the first until it has entries; else the latest."""
+    client = world.client_for("teacher")
+    week_ago = make_lesson(world.college.workload, TODAY - dt.timedelta(days=7), pair=1)
+    assert client.get(grid_url(world)).context["current"].id == week_ago.pk
+    first = make_lesson(world.college.workload, TODAY, pair=1)
+    second = make_lesson(world.college.workload, TODAY, pair=2)
+    response = client.get(grid_url(world))
+    assert response.context["current"].id == first.pk
+    assert response.content.decode().count("data-current-lesson") == 1
+    assert client.get(grid_url(world) + "?view=compact").context["focus"].id == first.pk
+    client.post(cell_url(first, world.college.student), {"value": "н", "version": ""})
+    assert client.get(grid_url(world) + "?view=compact").context["focus"].id == second.pk
+    chosen = client.get(grid_url(world) + f"?view=compact&lesson={week_ago.pk}")
+    assert chosen.context["focus"].id == week_ago.pk
+    legend = dict(response.context["legend"])
+    assert legend["н"] == "отсутствовал (причина не указана)" and legend["нз"] == "не зачтено"
+    assert "5" not in legend

@@ -15,7 +15,13 @@ from otmetka.academics.models import Workload
 from otmetka.accounts.permissions import right_required, role_of
 from otmetka.journal.cells import cell_html
 from otmetka.journal.forms.grid import CellForm, LessonCreateForm, UnlockRequestForm
-from otmetka.journal.models import ABSENCE_CODES, LessonType
+from otmetka.journal.models import (
+    ABSENCE_CODES,
+    NUMERIC_MARKS,
+    AttendanceCode,
+    LessonType,
+    MarkValue,
+)
 from otmetka.journal.permissions import (
     can_edit_journal,
     can_edit_lesson,
@@ -25,10 +31,12 @@ from otmetka.journal.permissions import (
     substituted_lessons,
 )
 from otmetka.journal.selectors import (
+    Grid,
     GridCell,
     GridLesson,
     cell_current,
     cell_history,
+    code_text,
     journal_grid,
     journal_period_for,
     journal_periods,
@@ -91,7 +99,9 @@ def grid(request: HttpRequest, workload_id: int) -> HttpResponse:
     data = journal_grid(workload, period, today, only=only)
     can_edit = can_edit_journal(role, workload) if only is None else role.has("journal.edit_own")
     compact = request.GET.get("view") == "compact"
-    focus = _compact_lesson(data.lessons, request.GET.get("lesson", "")) if compact else None
+    current = _current_lesson(data)
+    wanted_lesson = request.GET.get("lesson", "")
+    focus = _compact_lesson(data.lessons, wanted_lesson, current) if compact else None
     constants = _cell_constants()
 
     def html(cell: GridCell) -> str:
@@ -108,6 +118,8 @@ def grid(request: HttpRequest, workload_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "compact": compact,
         "focus": focus,
+        "current": current,
+        "legend": _legend(),
         "is_teacher": role.employee_id is not None and role.employee_id == workload.teacher_id,
         "substitute": only is not None,
         "lesson_form": _new_lesson_form(workload, today) if can_edit and only is None else None,
@@ -123,13 +135,46 @@ def _cell_constants() -> dict[str, str]:
     return {"cell_url_base": base.removesuffix("1/cells/1/"), "mark_label": _("Отметка")}
 
 
-def _compact_lesson(lessons: list[GridLesson], wanted: str) -> GridLesson | None:
+def _compact_lesson(
+    lessons: list[GridLesson], wanted: str, current: GridLesson | None
+) -> GridLesson | None:
     wanted_id = parse_id(wanted)
     if wanted_id is not None:
         found = next((lesson for lesson in lessons if lesson.id == wanted_id), None)
         if found is not None:
             return found
-    return lessons[-1] if lessons else None
+    return current
+
+
+def _current_lesson(grid: Grid) -> GridLesson | None:
+    """The lesson the teacher is most likely marking: the grid opens scrolled to it, and the
+    compact view shows it.
+
+    Today's first lesson with nothing entered yet (of two pairs today, the first until it has
+    entries), else the latest lesson on or before today, else the semester's first.
+    """
+    past = [lesson for lesson in grid.lessons if lesson.date <= grid.today]
+    todays = [lesson for lesson in past if lesson.date == grid.today]
+    if len(todays) > 1:
+        filled = {
+            cell.lesson.id
+            for row in grid.rows
+            for cell in row.cells
+            if cell.text and cell.lesson.date == grid.today
+        }
+        blank = next((lesson for lesson in todays if lesson.id not in filled), None)
+        if blank is not None:
+            return blank
+    if past:
+        return past[-1]
+    return grid.lessons[0] if grid.lessons else None
+
+
+def _legend() -> list[tuple[str, str]]:
+    """The codes a cell can show, as the cell shows them, with what each means."""
+    codes = [(code_text(code), str(label)) for code, label in AttendanceCode.choices]
+    marks = [(value, str(label)) for value, label in MarkValue.choices]
+    return codes + [(value, label) for value, label in marks if value not in NUMERIC_MARKS]
 
 
 def _new_lesson_form(workload: Workload, today: object) -> LessonCreateForm:
