@@ -24,7 +24,7 @@ from otmetka.audit.services import audit_change, audit_delete, audit_record, sna
 from otmetka.journal.models import Lesson, LessonType, PlannedTopic, ThematicPlan
 from otmetka.journal.permissions import can_edit_journal, journals_visible_to
 from otmetka.lib.errors import DomainError, NotAllowed, ValidationFailed
-from otmetka.lib.tables import cell_text, csv_rows
+from otmetka.lib.tables import Choices, Sheet, read_table, xlsx_bytes
 
 PLAN_FIELDS = ("workload", "note")
 TOPIC_FIELDS = ("position", "title", "hours", "lesson_type", "homework")
@@ -37,6 +37,10 @@ _SHIFT = 100_000
 
 IMPORT_COLUMNS = ("№", "Тема", "Часов", "Вид занятия", "Домашнее задание")
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# Lines of a file read at most: the topics, a header and some blank lines between them.
+IMPORT_MAX_LINES = MAX_TOPICS + 50
+# 1,000 topics with the longest titles and homework unpack to about 10 MB.
+IMPORT_MAX_UNPACKED = 20 * 1024 * 1024
 
 
 class PlanImportFailed(ValidationFailed):
@@ -179,10 +183,10 @@ def plan_rows_check(rows: list[PlanRow]) -> tuple[list[TopicValues], list[str]]:
 # --- files ---------------------------------------------------------------------------------------
 
 
-def _rows_from_table(table: list[tuple[int, list[Any]]]) -> list[PlanRow]:
+def _rows_from_table(table: list[list[str]]) -> list[PlanRow]:
     rows: list[PlanRow] = []
-    for line, cells in table:
-        texts = [cell_text(cell) for cell in cells[:5]] + [""] * (5 - len(cells[:5]))
+    for line, cells in enumerate(table, start=1):
+        texts = cells[:5] + [""] * (5 - len(cells[:5]))
         if not any(texts):
             continue
         if not rows and _fold(texts[1]) == _fold("Тема"):
@@ -194,37 +198,12 @@ def _rows_from_table(table: list[tuple[int, list[Any]]]) -> list[PlanRow]:
 
 def plan_rows_from_file(name: str, data: IO[bytes]) -> list[PlanRow]:
     """Read an uploaded XLSX or CSV (UTF-8 with or without BOM, `;` or `,`) into rows."""
-    content = data.read(IMPORT_MAX_BYTES + 1)
-    if len(content) > IMPORT_MAX_BYTES:
-        raise DomainError(_("Файл больше 2 МБ."), field="file")
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        return _rows_from_xlsx(content)
-    if name.lower().endswith((".csv", ".txt")):
-        return _rows_from_csv(content)
-    raise DomainError(_("Загрузите файл XLSX или CSV."), field="file")
-
-
-def _rows_from_xlsx(content: bytes) -> list[PlanRow]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise DomainError(_("Не удалось прочитать файл XLSX."), field="file") from error
-    try:
-        sheet = book.worksheets[0]
-        table = [
-            (line, list(cells))
-            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if line <= MAX_TOPICS + 50
-        ]
-    finally:
-        book.close()
+    table = read_table(name, data, max_rows=IMPORT_MAX_LINES, max_columns=len(IMPORT_COLUMNS),
+                       max_bytes=IMPORT_MAX_BYTES, max_unpacked=IMPORT_MAX_UNPACKED)
+    if len(table) > IMPORT_MAX_LINES:
+        raise DomainError(_("Не больше %(count)s строк за одну загрузку.")
+                          % {"count": IMPORT_MAX_LINES}, field="file")
     return _rows_from_table(table)
-
-
-def _rows_from_csv(content: bytes) -> list[PlanRow]:
-    return _rows_from_table(list(enumerate(csv_rows(content), start=1)))
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -510,46 +489,21 @@ _EXAMPLE_ROWS = (
 )
 
 
-def _xlsx_book(rows: list[tuple[Any, ...]], *, with_types_sheet: bool) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "КТП"
-    sheet.append(list(IMPORT_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    for index, width in enumerate(_COLUMN_WIDTHS):
-        sheet.column_dimensions["ABCDE"[index]].width = width
-    sheet.freeze_panes = "A2"
-    if with_types_sheet:
-        types = book.create_sheet("Виды занятий")
-        types.append(["Вид занятия"])
-        types["A1"].font = Font(bold=True)
-        for label in lesson_type_labels():
-            types.append([label])
-        types.column_dimensions["A"].width = 32
-        last = len(lesson_type_labels()) + 1
-        validation = DataValidation(
-            type="list", formula1=f"'Виды занятий'!$A$2:$A${last}", allow_blank=True
-        )
-        sheet.add_data_validation(validation)
-        validation.add(f"D2:D{MAX_TOPICS + 1}")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _xlsx_book(rows: list[tuple[Any, ...]]) -> bytes:
+    """The plan's sheet, and a sheet of lesson types that column D offers as a list."""
+    types = "Виды занятий"
+    return xlsx_bytes([
+        Sheet(title="КТП", header=IMPORT_COLUMNS, rows=rows, widths=_COLUMN_WIDTHS,
+              choices=[Choices(column=4, source=types, rows=MAX_TOPICS)]),
+        Sheet(title=types, header=["Вид занятия"],
+              rows=[[label] for label in lesson_type_labels()], widths=[32],
+              header_style="bold", freeze=False),
+    ])
 
 
 def plan_template_xlsx() -> bytes:
     """The import template: the columns, two example rows and a sheet of lesson types."""
-    return _xlsx_book(list(_EXAMPLE_ROWS), with_types_sheet=True)
+    return _xlsx_book(list(_EXAMPLE_ROWS))
 
 
 def plan_template_csv() -> bytes:
@@ -571,6 +525,5 @@ def plan_export_xlsx(plan: ThematicPlan | None) -> bytes:
             (topic.position, topic.title, topic.hours, str(topic.get_lesson_type_display()),
              topic.homework)
             for topic in topics
-        ],
-        with_types_sheet=True,
+        ]
     )

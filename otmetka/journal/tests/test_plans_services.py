@@ -11,6 +11,9 @@ from otmetka.audit.models import AuditEvent
 from otmetka.journal.models import LessonType, PlannedTopic, ThematicPlan
 from otmetka.journal.selectors import next_unused_topic, plan_copy_sources, plan_with_usage
 from otmetka.journal.services.plans import (
+    HOMEWORK_MAX,
+    IMPORT_MAX_BYTES,
+    MAX_TOPICS,
     PlanImportFailed,
     PlanRow,
     plan_copy,
@@ -225,6 +228,28 @@ def test_xlsx_round_trip(world: World) -> None:
     fields = ("position", "title", "hours", "lesson_type", "homework")
     assert list(other.topics.order_by("position").values_list(*fields)) == \
         list(plan.topics.order_by("position").values_list(*fields))
+
+
+def test_the_largest_plan_exports_and_reads_back_within_the_caps(world: World) -> None:
+    # 1,000 topics with the longest homework: the reader's caps must not refuse a real plan.
+    plan = ThematicPlan.objects.create(workload=world.college.workload)
+    homework = ("Прочитать § %(n)s, выписать определения. " * 200)[:HOMEWORK_MAX]
+    PlannedTopic.objects.bulk_create([
+        PlannedTopic(plan=plan, position=n, title=f"Тема {n} " + "я" * 480, hours=2,
+                     lesson_type=LessonType.PRACTICAL, homework=homework % {"n": n})
+        for n in range(1, MAX_TOPICS + 1)
+    ])
+    exported = plan_export_xlsx(plan)
+    assert len(exported) < IMPORT_MAX_BYTES
+    parsed = plan_rows_from_file("plan.xlsx", io.BytesIO(exported))
+    assert len(parsed) == MAX_TOPICS
+    assert parsed[-1].homework == homework % {"n": MAX_TOPICS}
+
+
+def test_a_file_longer_than_a_plan_can_be_is_refused() -> None:
+    content = "№;Тема;Часов\n" + "1;Тема;2\n" * (MAX_TOPICS + 60)
+    with pytest.raises(DomainError, match="Не больше 1050 строк за одну загрузку."):
+        plan_rows_from_file("plan.csv", io.BytesIO(content.encode()))
 
 
 def _workload(world: World, **values: object) -> Workload:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from otmetka.academics.models import Workload
-from otmetka.journal.models import PlannedTopic, ThematicPlan
+from otmetka.journal.models import LessonType, PlannedTopic, ThematicPlan
 from otmetka.journal.tests.factories_plans import make_lesson, make_plan, titles
+from otmetka.lib.tests.factories import NUMBER_ROW, TEXT_ROW, xlsx_bomb
 from otmetka.test import World
 
 
@@ -195,3 +197,55 @@ def test_copy_page_flow(world: World) -> None:
                            {"source": foreign.pk})
     assert response.status_code == 200 and "Выберите корректный вариант" in \
         response.content.decode()
+
+
+@pytest.mark.parametrize(("rows", "row", "message"), [
+    # 120 MB of rows packed into under a megabyte (the finding: 61 s of CPU from 342 KB).
+    (2_400_000, TEXT_ROW, "Файл XLSX слишком велик в распакованном виде."),
+    # Few megabytes, but 300,000 rows: refused by counting, before any row is parsed.
+    (300_000, NUMBER_ROW, "В файле XLSX слишком много данных"),
+], ids=["unpacks-to-120-MB", "300000-rows"])
+def test_import_refuses_a_decompression_bomb_quickly(
+    world: World, rows: int, row: bytes, message: str
+) -> None:
+    workload = world.college.workload
+    content = xlsx_bomb(rows=rows, row=row)
+    assert len(content) < 1_000_000
+    client = world.client_for("teacher")
+    started = time.process_time()
+    response = client.post(plan_url(workload, "journal:plan_import"),
+                           {"file": _upload("plan.xlsx", content), "replace": "on"})
+    assert time.process_time() - started < 5
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "journal_plan_import" not in client.session
+    assert not ThematicPlan.objects.exists() and not PlannedTopic.objects.exists()
+
+
+def test_import_refuses_a_file_over_the_size_cap(world: World) -> None:
+    client = world.client_for("teacher")
+    content = "№;Тема;Часов\n" + "1;Тема;2\n" * 300_000  # about 3 MB of real rows
+    response = client.post(plan_url(world.college.workload, "journal:plan_import"),
+                           {"file": _upload("plan.csv", content.encode()), "replace": "on"})
+    assert "Файл больше 2 МБ." in response.content.decode()
+    assert not PlannedTopic.objects.exists()
+
+
+def test_export_writes_formula_like_text_as_plain_text(world: World) -> None:
+    workload = world.college.workload
+    plan = make_plan(workload, "=cmd|' /C calc'!A0")
+    PlannedTopic.objects.filter(plan=plan).update(homework="@SUM(1+1)*cmd|' /C calc'!A0")
+    response = world.client_for("teacher").get(plan_url(workload, "journal:plan_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    title, homework = sheet["B2"], sheet["E2"]
+    assert title.data_type == "s" and title.value == "=cmd|' /C calc'!A0"
+    assert homework.data_type == "s" and homework.value == "@SUM(1+1)*cmd|' /C calc'!A0"
+    assert title.quotePrefix and homework.quotePrefix
+    # The layout a teacher knows stays: bold shaded header, widths, the list of lesson types.
+    assert sheet.title == "КТП" and sheet["A1"].font.bold
+    assert sheet["A1"].fill.fgColor.rgb == "00DDE6F0"
+    assert [sheet.column_dimensions[c].width for c in "ABCDE"] == [6, 60, 8, 28, 50]
+    assert sheet.freeze_panes == "A2"
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == f"'Виды занятий'!$A$2:$A${len(LessonType.choices) + 1}"
+    assert str(validation.sqref) == "D2:D1001"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.academics.models import Workload
 from otmetka.journal.models import Lesson
 from otmetka.lib.dates import local_today
+from otmetka.lib.tables import Sheet, xlsx_bytes
 from otmetka.org.models import AcademicYear, Period
 from otmetka.people.models import Employee, person_sort_key
 
@@ -367,31 +368,8 @@ def lines_table(report: HoursReport, teacher: TeacherHours) -> HoursTable:
 
 def table_xlsx(table: HoursTable) -> bytes:
     """The table as an XLSX workbook: a title row, a frozen header, widths, the totals row."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = str(_("Вычитка часов"))
-    sheet.append([table.title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(table.headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append(row)
-    sheet.append(table.totals)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B3"
-    for number, header in enumerate(table.headers, start=1):
-        values = [header, *(str(row[number - 1]) for row in table.rows)]
-        width = max(len(value) for value in values) + 2
-        sheet.column_dimensions[get_column_letter(number)].width = min(max(width, 6), 60)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([
+        Sheet(title=str(_("Вычитка часов")), header=table.headers, rows=table.rows,
+              caption=[table.title], totals=table.totals, header_style="bold",
+              fit_widths=True, frozen_columns=1)
+    ])

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from otmetka.academics.models import Group, Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_change
-from otmetka.lib.tables import cell_text, parse_date
+from otmetka.lib.errors import DomainError
+from otmetka.lib.tables import Sheet, parse_date, read_table, xlsx_bytes
 from otmetka.org.models import Room
 from otmetka.schedule.models import TimetableEntry, Weekday, WeekParity
 from otmetka.schedule.services.conflicts import ENTRY_RELATED, bell_pairs
@@ -39,6 +38,11 @@ COLUMNS = (
     "С",
     "По",
 )
+# A college of 80 groups has about 3,000 pairs a week with subgroups and alternating weeks.
+MAX_ROWS = 5000
+MAX_COLUMNS = 16  # the ten columns, and room for a few of the dispatcher's own
+MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED = 20 * 1024 * 1024
 DAY_NAMES = {int(value): str(label) for value, label in Weekday.choices}
 PARITY_NAMES = {str(value): str(label) for value, label in WeekParity.choices}
 
@@ -71,45 +75,30 @@ def export_rows(entries: QuerySet[TimetableEntry]) -> list[list[Any]]:
     return rows
 
 
-def _workbook_bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _plain(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]] = ()) -> Sheet:
+    """A sheet as the dispatcher has always got it: no styling, the spreadsheet's widths."""
+    return Sheet(title=title, header=header, rows=rows, header_style="plain",
+                 default_width=None, freeze=False)
 
 
 def export_xlsx(entries: QuerySet[TimetableEntry]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Расписание")
-    sheet.append(list(COLUMNS))
-    for row in export_rows(entries):
-        sheet.append(row)
-    return _workbook_bytes(book)
+    return xlsx_bytes([_plain(_("Расписание"), COLUMNS, export_rows(entries))])
 
 
 def template_xlsx(organization_id: int) -> bytes:
     """An empty timetable sheet and a sheet of the values the import accepts."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Расписание")
-    sheet.append(list(COLUMNS))
-    values = book.create_sheet(_("Допустимые значения"))
     workloads = Workload.objects.filter(group__organization_id=organization_id).select_related(
         "group", "item", "subgroup", "teacher__person"
     )
-    values.append(
-        [
-            _("Группа"),
-            _("Подгруппа"),
-            _("Дисциплина"),
-            _("Преподаватель"),
-            _("День"),
-            _("Недели"),
-            _("Кабинет"),
-        ]
-    )
+    header = [
+        _("Группа"),
+        _("Подгруппа"),
+        _("Дисциплина"),
+        _("Преподаватель"),
+        _("День"),
+        _("Недели"),
+        _("Кабинет"),
+    ]
     days, parities = list(DAY_NAMES.values()), list(PARITY_NAMES.values())
     rooms = list(
         Room.objects.filter(organization_id=organization_id)
@@ -125,6 +114,7 @@ def template_xlsx(organization_id: int) -> bytes:
         ]
         for w in workloads
     ]
+    values = []
     for index in range(max(len(lines), len(days), len(rooms))):
         line = lines[index] if index < len(lines) else ["", "", "", ""]
         values.append(
@@ -135,7 +125,9 @@ def template_xlsx(organization_id: int) -> bytes:
                 rooms[index] if index < len(rooms) else "",
             ]
         )
-    return _workbook_bytes(book)
+    return xlsx_bytes(
+        [_plain(_("Расписание"), COLUMNS), _plain(_("Допустимые значения"), header, values)]
+    )
 
 
 @dataclass
@@ -146,28 +138,31 @@ class ImportRow:
     entry: TimetableEntry | None = None
 
 
-def read_rows(content: bytes) -> list[dict[str, str]]:
-    """The sheet's rows as text keyed by column name; raises ValueError for a non-XLSX file."""
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several kinds for a damaged or foreign file
-        raise ValueError(_("Файл не читается как XLSX.")) from error
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+def read_rows(name: str, data: IO[bytes]) -> list[dict[str, str]]:
+    """The sheet's rows as text keyed by column name; a DomainError for a file it refuses."""
+    rows = read_table(name, data, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS,
+                      max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED)
     if not rows:
         return []
-    header = [cell_text(cell) for cell in rows[0]]
-    missing = [name for name in COLUMNS if name not in header]
+    header = rows[0]
+    missing = [column for column in COLUMNS if column not in header]
     if missing:
-        raise ValueError(_("В файле нет столбцов: %(columns)s.") % {"columns": ", ".join(missing)})
-    positions = {name: header.index(name) for name in COLUMNS}
+        raise DomainError(
+            _("В файле нет столбцов: %(columns)s.") % {"columns": ", ".join(missing)},
+            field="file",
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise DomainError(
+            _("Не больше %(count)s строк за одну загрузку.") % {"count": MAX_ROWS}, field="file"
+        )
+    positions = {column: header.index(column) for column in COLUMNS}
     result = []
-    for row in rows[1:]:
-        cells = [cell_text(cell) for cell in row]
+    for cells in rows[1:]:
         if not any(cells):
             continue
         result.append(
-            {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
+            {column: cells[index] if index < len(cells) else ""
+             for column, index in positions.items()}
         )
     return result
 

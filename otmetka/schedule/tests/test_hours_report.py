@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from otmetka.academics.models import Workload
+from otmetka.academics.models import CurriculumItem, Workload
 from otmetka.journal.models import Lesson, Substitution
-from otmetka.people.models import Employee
+from otmetka.people.models import Employee, Person
 from otmetka.schedule.services.hours import REPORT_MONTHS, hours_by_teacher
 from otmetka.test import World
 
@@ -199,3 +199,28 @@ def test_stranger_sees_nothing_of_this_college(journal: World) -> None:
     }
     assert report.delivered == 0
     assert journal.client_for("student").get(reverse("schedule:hours_xlsx")).status_code == 403
+
+
+def test_xlsx_writes_formula_like_names_as_plain_text(journal: World) -> None:
+    # Names come from people and imported files; «=…» must not become a live formula.
+    college = journal.college
+    teacher = college.employees["teacher"]
+    Person.objects.filter(pk=teacher.person_id).update(last_name="=cmd|' /C calc'!A0")
+    CurriculumItem.objects.filter(pk=college.workload.item_id).update(name="x", index="+cmd|'")
+    report = journal.client_for("deputy").get(reverse("schedule:hours_xlsx"))
+    sheet = load_workbook(io.BytesIO(report.content)).active
+    assert sheet is not None
+    name = next(row[0] for row in sheet.iter_rows(min_row=3) if row[0].value != "Итого"
+                and str(row[0].value).startswith("="))
+    assert name.data_type == "s" and name.quotePrefix
+    assert name.value == "=cmd|' /C calc'!A0 Пётр Андреевич"
+    own = journal.client_for("teacher").get(
+        reverse("schedule:hours_xlsx") + f"?teacher={teacher.pk}"
+    )
+    sheet = load_workbook(io.BytesIO(own.content)).active
+    assert sheet is not None
+    subject = next(row[1] for row in sheet.iter_rows(min_row=3) if row[1].value == "+cmd|' x")
+    assert subject.data_type == "s" and subject.value == "+cmd|' x"
+    # The layout stays: the bold title, the bold header, the frozen corner, the sheet's name.
+    assert sheet.title == "Вычитка часов" and sheet["A1"].font.bold and sheet["A2"].font.bold
+    assert sheet.freeze_panes == "B3"

@@ -282,10 +282,11 @@ def timetable_import(request: HttpRequest) -> HttpResponse:
         return _import_commit(request, role)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            rows = transfer.read_rows(form.cleaned_data["file"].read())
-        except ValueError as error:
-            form.add_error("file", str(error))
+            rows = transfer.read_rows(upload.name or "", upload)
+        except DomainError as error:
+            form_error(form, error)
         else:
             checked = transfer.validate_rows(actor=role, rows=rows)
             context: dict[str, Any] = {"rows": checked, "replace": form.cleaned_data["replace"]}
