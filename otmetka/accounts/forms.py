@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.accounts.rights import RIGHTS
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
+from otmetka.lib.forms import DateField
 from otmetka.org.models import Department
 
 
@@ -118,16 +119,8 @@ class AuditFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    date_from = forms.DateField(
-        label=_("С"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("По"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = DateField(label=_("С"), required=False)
+    date_to = DateField(label=_("По"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

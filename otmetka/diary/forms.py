@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group
+from otmetka.lib.forms import DateField
 
 LETTER_DAYS = 14  # Положение 4.5: parents without the diary hear at least every two weeks
 LETTER_MAX_DAYS = 366
@@ -23,12 +24,8 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
 class LetterPeriodForm(forms.Form):
     """The period of the letters: by default the last two weeks."""
 
-    date_from = forms.DateField(
-        label=_("С"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("По"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = DateField(label=_("С"))
+    date_to = DateField(label=_("По"))
     only_offline = forms.BooleanField(
         label=_("Только обучающиеся, чьи родители не пользуются электронным дневником"),
         required=False,
@@ -72,4 +69,4 @@ class LettersForm(LetterPeriodForm):
         super().__init__(data, today=today, **kwargs)
         group_field = self.fields["group"]
         assert isinstance(group_field, forms.ModelChoiceField)
-        group_field.queryset = groups.filter(is_active=True).order_by("course", "name")
+        group_field.queryset = groups.filter(is_active=True).order_by("-intake_year", "name")

@@ -284,10 +284,6 @@ class DiaryWeek:
         return sum(len(day.lessons) for day in self.days)
 
 
-def week_monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def _on_date(prefix: str = "") -> Q:
     """Dated rows (memberships) in force on the date of the outer lesson."""
     return Q(**{f"{prefix}date_from__lte": OuterRef("date")}) & (

@@ -36,6 +36,7 @@ from otmetka.diary.selectors import DiaryStudent
 from otmetka.journal.models import HomeworkAttachment
 from otmetka.lib.dates import local_today
 from otmetka.lib.uploads import file_download
+from otmetka.lib.views import requested_week
 from otmetka.messaging.selectors import announcements_for
 from otmetka.org.models import Period
 from otmetka.people.models import Student
@@ -149,13 +150,6 @@ def _gate(request: HttpRequest, viewer: Viewer) -> HttpResponse | None:
     return None
 
 
-def _week_day(request: HttpRequest, today: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        return today
-
-
 def _week(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if (gate := _gate(request, viewer)) is not None:
         return gate
@@ -164,7 +158,7 @@ def _week(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     week = selectors.diary_week(
         organization_id=role.organization_id,
         student_id=viewer.student.pk,
-        monday=selectors.week_monday(_week_day(request, viewer.today)),
+        monday=requested_week(request, viewer.today),
         today=viewer.today,
     )
     for day in week.days:

@@ -7,6 +7,22 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+# The days a college's pages may be asked about. Wide enough for any record a college keeps
+# of its work, narrow enough that a week, a year or a school year around a day never leaves
+# Python's calendar (years 1 to 9999): `?week=9999-12-31` would overflow at its Sunday.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+
+
+def in_calendar(day: dt.date) -> bool:
+    """Whether a day typed by hand is one the college's calendar can hold (see EARLIEST_DAY)."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def week_monday(day: dt.date) -> dt.date:
+    """The Monday of the week of `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
 
 def local_today(tz_name: str) -> dt.date:
     return timezone.now().astimezone(ZoneInfo(tz_name)).date()

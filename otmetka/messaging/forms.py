@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group
 from otmetka.accounts.roles import Role
+from otmetka.lib.forms import ModelMultipleChoiceField
 from otmetka.lib.views import parse_id
 from otmetka.messaging.models import Announcement, AnnouncementAttachment
 from otmetka.messaging.services import MAX_ATTACHMENTS, GroupBroadcast
@@ -131,7 +132,7 @@ class AnnouncementForm(forms.Form):
     valid_from = forms.DateField(label=_("Показывать с"), widget=DateInput())
     valid_to = forms.DateField(label=_("Показывать по"), widget=DateInput())
     attachments = _files_field()
-    remove_attachments = forms.ModelMultipleChoiceField(
+    remove_attachments = ModelMultipleChoiceField(
         label=_("Удалить файлы"),
         queryset=AnnouncementAttachment.objects.none(),
         required=False,

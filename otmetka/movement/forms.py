@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from otmetka.academics.models import Group
+from otmetka.academics.models import Group, Subgroup
+from otmetka.lib.forms import DateField
 from otmetka.movement.models import ExpulsionReason, Order, OrderKind
 from otmetka.people.models import Student
 
@@ -26,8 +27,8 @@ class OrderFilterForm(forms.Form):
         required=False,
         choices=[("", _("Все")), *Order.Status.choices],
     )
-    date_from = forms.DateField(label=_("С"), required=False, widget=date_input())
-    date_to = forms.DateField(label=_("По"), required=False, widget=date_input())
+    date_from = DateField(label=_("С"), required=False)
+    date_to = DateField(label=_("По"), required=False)
     q = forms.CharField(label=_("Номер"), required=False, max_length=20)
 
     def apply(self, orders: QuerySet[Order]) -> QuerySet[Order]:
@@ -137,3 +138,52 @@ def search_students(students: QuerySet[Student], text: str, limit: int = 30) -> 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Причина отмены"), max_length=300)
+
+
+class LateCardsJustifyForm(forms.Form):
+    """«Признать опоздание обоснованным» for cards ticked in the list of late cards, or for all
+    of them (the first load of the contingent is hundreds of cards)."""
+
+    students = forms.TypedMultipleChoiceField(
+        label=_("Карточки"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    all_listed = forms.BooleanField(label=_("Все карточки списка"), required=False)
+    reason = forms.CharField(
+        label=_("Обоснование"),
+        max_length=300,
+        help_text=_("Например: первичная загрузка контингента при переходе на Отметку"),
+    )
+
+    def __init__(self, *args: Any, late: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.late = {row.student.pk: row.student for row in late}
+        field: Any = self.fields["students"]
+        field.choices = [(pk, student.person.full_name) for pk, student in self.late.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("all_listed") and not data.get("students"):
+            self.add_error(
+                "students", _("Отметьте карточки, опоздание с которыми обосновано.")
+            )
+        return data
+
+    def chosen(self) -> list[Student]:
+        """The students ticked, or every student of the list."""
+        data = self.cleaned_data
+        if data["all_listed"]:
+            return list(self.late.values())
+        return [self.late[pk] for pk in data["students"]]
+
+
+class SubgroupPlaceForm(forms.Form):
+    """The subgroup of the new group a student an order put there goes into."""
+
+    subgroup = forms.ModelChoiceField(
+        label=_("Подгруппа"), queryset=Subgroup.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["subgroup"]
+        field.queryset = Subgroup.objects.filter(group=group)

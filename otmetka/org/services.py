@@ -598,7 +598,13 @@ def period_delete(*, actor: ActiveRole, period: Period) -> None:
     _require_own(actor, organization_id)
     audit_delete(actor=actor.user, instance=period, organization_id=organization_id,
                  fields=PERIOD_FIELDS)
-    period.delete()
+    try:
+        period.delete()
+    except models.ProtectedError as error:  # the audit row goes back with the transaction
+        raise DomainError(
+            _("Период «%(name)s» нельзя удалить: по нему уже есть ведомости или печать журналов.")
+            % {"name": period.name}
+        ) from error
 
 
 # --- Departments ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from otmetka.lib.forms import ModelMultipleChoiceField
 from otmetka.org.models import Department
 from otmetka.people.models import Guardianship, Person, Position, Student
 
@@ -133,7 +134,7 @@ class StaffFilterForm(forms.Form):
 class EmployeeForm(PersonFieldsMixin):
     department = forms.ModelChoiceField(label=_("Отделение"), queryset=Department.objects.none(),
                                         required=False)
-    positions = forms.ModelMultipleChoiceField(
+    positions = ModelMultipleChoiceField(
         label=_("Должности"), queryset=Position.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )

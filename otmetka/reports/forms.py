@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from otmetka.lib.forms import DateField
 from otmetka.org.models import Department
 
 
@@ -27,12 +28,12 @@ class _DepartmentForm(forms.Form):
 
 
 class ContingentForm(_DepartmentForm):
-    on = forms.DateField(label=_("На дату"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = DateField(label=_("На дату"))
 
 
 class MovementForm(_DepartmentForm):
-    date_from = forms.DateField(label=_("С"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("По"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("С"))
+    date_to = DateField(label=_("По"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Workload
+from otmetka.lib.forms import DateField
 from otmetka.org.models import Room
 from otmetka.people.models import Employee
 from otmetka.schedule.models import ScheduleChange
@@ -16,9 +17,7 @@ from otmetka.schedule.selectors import Slot
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(
-        label=_("Дата"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DateField(label=_("Дата"), required=False)
 
     def day(self, default: dt.date) -> dt.date:
         if self.is_valid() and self.cleaned_data["date"]:

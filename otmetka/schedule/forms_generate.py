@@ -7,10 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from otmetka.lib.forms import DateField
+
 
 class GenerateForm(forms.Form):
-    date_from = forms.DateField(label=_("С"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("По"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("С"))
+    date_to = DateField(label=_("По"))
     dry_run = forms.BooleanField(
         label=_("Только посмотреть, что изменится (ничего не записывать)"), required=False
     )

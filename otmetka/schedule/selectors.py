@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from otmetka.lib.dates import week_monday
 from otmetka.org.models import Pair, Period
 from otmetka.schedule.models import (
     DateBells,
@@ -89,10 +90,6 @@ def takes_place(parity: str, year_start: dt.date, day: dt.date) -> bool:
         return True
     odd = week_number(year_start, day) % 2 == 1
     return odd if parity == WeekParity.ODD else not odd
-
-
-def week_monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)

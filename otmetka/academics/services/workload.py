@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from otmetka.academics.models import CurriculumItem, Group, Subgroup, Workload
@@ -175,4 +176,9 @@ def workload_delete(*, actor: ActiveRole, workload: Workload) -> None:
         raise NotAllowed(_("Эта строка нагрузки вам недоступна."))
     audit_delete(actor=actor.user, instance=workload, organization_id=actor.organization_id,
                  fields=WORKLOAD_FIELDS)
-    workload.delete()
+    try:
+        workload.delete()
+    except ProtectedError as error:  # the audit row goes back with the transaction
+        raise DomainError(
+            _("Строку нагрузки нельзя удалить: по ней уже есть занятия, КТП или расписание.")
+        ) from error

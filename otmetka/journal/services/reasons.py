@@ -18,6 +18,7 @@ from otmetka.journal.history import history_record
 from otmetka.journal.locks import lesson_guard
 from otmetka.journal.models import ABSENCE_CODES, Attendance, AttendanceCode, JournalHistory
 from otmetka.journal.permissions import can_set_attendance_reasons
+from otmetka.lib.dates import week_monday
 from otmetka.lib.errors import DomainError, NotAllowed
 
 REASON_CODES = (
@@ -32,7 +33,7 @@ REASON_CODES = (
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """Monday and Sunday of the week containing `day`."""
-    monday = day - dt.timedelta(days=day.weekday())
+    monday = week_monday(day)
     return monday, monday + dt.timedelta(days=6)
 
 

@@ -15,10 +15,10 @@ from otmetka.academics.models import Group
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.journal.forms.attestation import ReasonsWeekForm
 from otmetka.journal.selectors import reasons_week
-from otmetka.journal.services.reasons import reasons_week_set, week_of
+from otmetka.journal.services.reasons import reasons_week_set
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.views import form_error
+from otmetka.lib.views import form_error, requested_week
 
 
 def curated_group_or_404(role: ActiveRole, group_id: int) -> Group:
@@ -31,11 +31,7 @@ def curated_group_or_404(role: ActiveRole, group_id: int) -> Group:
 
 def chosen_week(request: HttpRequest, role: ActiveRole) -> dt.date:
     """Monday of ?week=YYYY-MM-DD, or of the current week in the organization's dates."""
-    try:
-        day = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = local_today(role.organization.timezone)
-    return week_of(day)[0]
+    return requested_week(request, local_today(role.organization.timezone))
 
 
 @right_required("journal.attendance_reasons")

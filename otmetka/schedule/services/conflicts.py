@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from otmetka.academics.models import Workload
+from otmetka.lib.dates import week_monday
 from otmetka.org.models import AcademicYear, BellSchedule, Pair, Period
 from otmetka.schedule.models import DayBells, TimetableEntry, WeekParity
 
@@ -44,13 +45,9 @@ ENTRY_RELATED = (
 )
 
 
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def week_parity(year_start: dt.date, day: dt.date) -> str:
     """Odd or even week of `day`; week 1 (the one holding the year's first day) is odd."""
-    number = (monday_of(day) - monday_of(year_start)).days // 7 + 1
+    number = (week_monday(day) - week_monday(year_start)).days // 7 + 1
     return WeekParity.ODD if number % 2 else WeekParity.EVEN
 
 

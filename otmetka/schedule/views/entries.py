@@ -14,11 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from otmetka.academics.models import Group
-from otmetka.academics.selectors import current_academic_year
+from otmetka.academics.selectors import course_year, current_academic_year, with_course
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
-from otmetka.lib.dates import local_today
+from otmetka.lib.dates import local_today, week_monday
 from otmetka.lib.errors import DomainError, ValidationFailed
-from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
+from otmetka.lib.views import (
+    form_error,
+    paginate,
+    parse_id,
+    query_without_page,
+    requested_week,
+    search_text,
+)
 from otmetka.org.models import AcademicYear, Room
 from otmetka.schedule.forms_entries import DayClearForm, EntryForm, ImportForm, WeekCopyForm
 from otmetka.schedule.models import TimetableEntry
@@ -32,7 +39,7 @@ from otmetka.schedule.permissions import (
 from otmetka.schedule.selectors import week_grid
 from otmetka.schedule.services import entries as services
 from otmetka.schedule.services import transfer
-from otmetka.schedule.services.conflicts import monday_of, organization_conflicts
+from otmetka.schedule.services.conflicts import organization_conflicts
 from otmetka.schedule.services.conflicts import scheduled_vs_planned as hours_lines
 
 EDIT = "timetable.edit"
@@ -44,20 +51,13 @@ def _today(role: ActiveRole) -> dt.date:
     return local_today(role.organization.timezone)
 
 
-def _monday(request: HttpRequest, role: ActiveRole) -> dt.date:
-    try:
-        return monday_of(dt.date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
-        return monday_of(_today(role))
-
-
 def _entries(role: ActiveRole) -> Any:
     return TimetableEntry.objects.filter(workload__group__organization_id=role.organization_id)
 
 
 def _week_url(group_id: int, day: dt.date) -> str:
     url = reverse("schedule:group_week", kwargs={"group_id": group_id})
-    return f"{url}?week={monday_of(day).isoformat()}"
+    return f"{url}?week={week_monday(day).isoformat()}"
 
 
 def _errors(form: Any, error: DomainError) -> None:
@@ -77,7 +77,9 @@ def _entry_form(role: ActiveRole, group: Group, data: Any = None, **kwargs: Any)
 
 @right_required("timetable.view")
 def group_list(request: HttpRequest) -> HttpResponse:
-    groups = groups_with_visible_timetable(role_of(request)).order_by("course", "name")
+    role = role_of(request)
+    year = course_year(role.organization_id, local_today(role.organization.timezone))
+    groups = with_course(groups_with_visible_timetable(role), year).order_by("course", "name")
     if text := search_text(request):
         groups = groups.filter(name__icontains=text)
     return render(
@@ -95,7 +97,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_week(request: HttpRequest, group_id: int) -> HttpResponse:
     role = role_of(request)
     group = get_group_timetable_or_404(role, group_id)
-    monday = _monday(request, role)
+    monday = requested_week(request, _today(role))
     grid = week_grid(role.organization_id, _entries(role).filter(workload__group=group), monday)
     context: dict[str, Any] = {"group": group, "grid": grid, "can_edit": can_edit_timetable(role)}
     if context["can_edit"]:
@@ -171,10 +173,10 @@ def week_copy(request: HttpRequest, group_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Укажите неделю, на которую копировать."))
         return redirect(_week_url(group.pk, _today(role)))
-    source, target = monday_of(form.cleaned_data["source"]), form.cleaned_data["target"]
+    source, target = week_monday(form.cleaned_data["source"]), form.cleaned_data["target"]
     try:
         copies = services.week_copy(
-            actor=role, group=group, source_monday=source, target_monday=monday_of(target)
+            actor=role, group=group, source_monday=source, target_monday=week_monday(target)
         )
     except DomainError as error:
         _report(request, error)
@@ -205,7 +207,7 @@ def day_clear(request: HttpRequest, group_id: int) -> HttpResponse:
 def teacher_week(request: HttpRequest, employee_id: int) -> HttpResponse:
     role = role_of(request)
     employee = get_teacher_timetable_or_404(role, employee_id)
-    monday = _monday(request, role)
+    monday = requested_week(request, _today(role))
     grid = week_grid(
         role.organization_id, _entries(role).filter(workload__teacher=employee), monday
     )
@@ -218,7 +220,8 @@ def room_week(request: HttpRequest, room_id: int) -> HttpResponse:
     if not can_view_rooms(role):
         raise Http404
     room = get_object_or_404(Room, organization_id=role.organization_id, pk=room_id)
-    grid = week_grid(role.organization_id, _entries(role).filter(room=room), _monday(request, role))
+    monday = requested_week(request, _today(role))
+    grid = week_grid(role.organization_id, _entries(role).filter(room=room), monday)
     return render(request, "schedule/room_week.html", {"room": room, "grid": grid})
 
 

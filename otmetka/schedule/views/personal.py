@@ -13,11 +13,10 @@ from otmetka.academics.models import Membership, SubgroupMembership
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.accounts.roles import Role
 from otmetka.lib.dates import local_today
-from otmetka.lib.views import parse_id
+from otmetka.lib.views import parse_id, requested_week
 from otmetka.people.models import Student
-from otmetka.schedule.forms_changes import DayForm
 from otmetka.schedule.permissions import get_group_timetable_or_404, get_teacher_timetable_or_404
-from otmetka.schedule.selectors import Slot, range_slots, week_monday
+from otmetka.schedule.selectors import Slot, range_slots
 
 
 @dataclass
@@ -82,7 +81,7 @@ def _days(monday: dt.date, slots: list[Slot]) -> list[tuple[dt.date, list[Slot]]
 def my_week(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     today = local_today(role.organization.timezone)
-    monday = week_monday(DayForm({"date": request.GET.get("week", "")}).day(today))
+    monday = requested_week(request, today)
     mine = my_slots(request, role, monday, monday + dt.timedelta(days=5))
     context = {
         "mine": mine,
@@ -109,7 +108,7 @@ def week_pdf(request: HttpRequest) -> HttpResponse:
 
     role = role_of(request)
     today = local_today(role.organization.timezone)
-    monday = week_monday(DayForm({"date": request.GET.get("week", "")}).day(today))
+    monday = requested_week(request, today)
     sunday = monday + dt.timedelta(days=5)
     group_id, teacher_id = parse_id(request.GET.get("group")), parse_id(request.GET.get("teacher"))
     if group_id is not None:
