@@ -195,7 +195,6 @@ def make_college(short_name: str, prefix: str = "") -> College:
         program=program,
         curriculum=curriculum,
         department=department,
-        course=2,
         intake_year=2025,
     )
     other_group = Group.objects.create(
@@ -204,7 +203,6 @@ def make_college(short_name: str, prefix: str = "") -> College:
         program=program,
         curriculum=curriculum,
         department=department,
-        course=2,
         intake_year=2025,
     )
     subgroup = Subgroup.objects.create(group=group, name="1 подгруппа")

@@ -54,8 +54,8 @@ class CurriculumItemAdmin(ReadOnlyAdmin):
 
 @admin.register(Group)
 class GroupAdmin(ReadOnlyAdmin):
-    list_display = ("name", "organization", "program", "course", "intake_year", "is_active")
-    list_filter = ("organization", "course", "is_active")
+    list_display = ("name", "organization", "program", "intake_year", "is_active")
+    list_filter = ("organization", "intake_year", "is_active")
     search_fields = ("name",)
     list_select_related = ("organization", "program")
 

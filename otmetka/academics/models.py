@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from otmetka.org.models import AcademicYear
 
 program_code_validator = RegexValidator(
     r"^\d{2}\.\d{2}\.\d{2}$", _("Код специальности в формате 09.02.07.")
@@ -217,11 +220,12 @@ class Group(models.Model):
         related_name="groups",
         verbose_name=_("отделение"),
     )
-    course = models.PositiveSmallIntegerField(
-        _("курс"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
+    # The course is not stored: it follows from the intake year and the academic year asked
+    # about (`course_in`), so creating next year's calendar changes nothing in the current one.
     intake_year = models.PositiveSmallIntegerField(
-        _("год набора"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("год набора"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Год начала учебного года, в котором группа учится на 1 курсе."),
     )
     curators = models.ManyToManyField(
         "people.Employee", blank=True, related_name="curated_groups", verbose_name=_("кураторы")
@@ -233,7 +237,8 @@ class Group(models.Model):
     class Meta:
         verbose_name = _("учебная группа")
         verbose_name_plural = _("учебные группы")
-        ordering = ["course", "name"]
+        # By course in any one year: the later the intake, the lower the course.
+        ordering = ["-intake_year", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"],
@@ -245,9 +250,15 @@ class Group(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def semester_of(self, half: int) -> int:
-        """Semester of study for the first (1) or second (2) half of the current year."""
-        return (self.course - 1) * 2 + half
+    def course_in(self, year: AcademicYear | int) -> int:
+        """Курс in an academic year (or in the one starting in that calendar year): 1 in the
+        intake year, one more each year after it; a year before the intake counts as the 1st."""
+        start = year if isinstance(year, int) else year.start_year
+        return max(1, start - self.intake_year + 1)
+
+    def semester_of(self, half: int, year: AcademicYear | int) -> int:
+        """Semester of study in the first (1) or second (2) half of an academic year."""
+        return (self.course_in(year) - 1) * 2 + half
 
 
 _Dated = TypeVar("_Dated", bound=models.Model)

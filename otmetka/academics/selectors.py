@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -110,6 +110,19 @@ def year_start_of(organization_id: int, day: dt.date) -> dt.date:
     return academic_year_start(day.year if day.month >= 9 else day.year - 1)
 
 
+def course_year(organization_id: int, day: dt.date) -> int:
+    """The calendar year the academic year containing `day` starts in (one query): the year
+    that pages about «now» give the groups' courses for."""
+    return year_start_of(organization_id, day).year
+
+
+def with_course(groups: QuerySet[Group], year: AcademicYear | int) -> QuerySet[Group]:
+    """Groups annotated with `course` in the academic year `year` (or the one starting in that
+    calendar year), the same rule as `Group.course_in`: filterable and orderable in SQL."""
+    start = year if isinstance(year, int) else year.start_year
+    return groups.annotate(course=Greatest(Value(start) - F("intake_year") + 1, Value(1)))
+
+
 def group_leavers(group: Group, *, since: dt.date, on: dt.date) -> list[Membership]:
     """Memberships that ended between `since` and the day before `on`, for students who are
     not back on the roll on `on` (one query)."""
@@ -170,11 +183,13 @@ def students_without_group(
     )
 
 
-def groups_for_list(groups: QuerySet[Group], on: dt.date) -> QuerySet[Group]:
-    """Rows of the group list: program, department, curators and the roll count on `on`,
-    without a query per row (a page is the count, the slice and one curators' prefetch)."""
+def groups_for_list(groups: QuerySet[Group], on: dt.date, year: int) -> QuerySet[Group]:
+    """Rows of the group list: program, department, curators, the course in the academic year
+    starting in `year` and the roll count on `on`, without a query per row (a page is the
+    count, the slice and one curators' prefetch)."""
     return (
-        groups.select_related("program", "department")
+        with_course(groups, year)
+        .select_related("program", "department")
         .prefetch_related(Prefetch("curators", queryset=Employee.objects.select_related("person")))
         .annotate(on_roll=Count("memberships", filter=_on_day("memberships__", on)))
         .order_by("course", "name", "pk")
@@ -194,12 +209,15 @@ def students_for_list(students: QuerySet[Student], on: dt.date) -> QuerySet[Stud
 
 
 def curated_groups_with_rolls(
-    *, organization_id: int, employee_id: int, on: dt.date
+    *, organization_id: int, employee_id: int, on: dt.date, year: int
 ) -> list[GroupRoll]:
-    """The active groups an employee curates, each with its roll on `on` (three queries)."""
+    """The active groups an employee curates, each with its course in the academic year
+    starting in `year` and its roll on `on` (three queries)."""
     groups = list(
-        Group.objects.active()
-        .filter(organization_id=organization_id, curators=employee_id)
+        with_course(
+            Group.objects.active().filter(organization_id=organization_id, curators=employee_id),
+            year,
+        )
         .select_related("program")
         .order_by("course", "name")
     )
@@ -378,8 +396,10 @@ def _classroom_expression() -> Any:
 
 
 def _planned_classroom(half: int) -> Subquery:
-    """Planned classroom hours of the line's item in the group's semester of that half-year."""
-    semester = (OuterRef("group__course") - 1) * 2 + half
+    """Planned classroom hours of the line's item in the group's semester of that half-year of
+    the line's academic year (`Group.semester_of` in SQL; the line carries `start_year`)."""
+    course = Greatest(OuterRef("start_year") - OuterRef("group__intake_year") + 1, Value(1))
+    semester = (course - 1) * 2 + half
     planned = (
         CurriculumHours.objects.filter(item_id=OuterRef("item_id"), semester=semester)
         .annotate(planned=_classroom_expression())
@@ -390,9 +410,11 @@ def _planned_classroom(half: int) -> Subquery:
 
 def workload_lines(lines: QuerySet[Workload]) -> QuerySet[Workload]:
     """Workload lines pre-joined for a list, each with `planned_first` and `planned_second`:
-    the curriculum's classroom hours for the group's semesters of the year (course 2 → 3, 4)."""
+    the curriculum's classroom hours for the group's semesters of the line's year (course 2 →
+    semesters 3, 4)."""
     return (
         lines.select_related("academic_year", "teacher__person", "group", "item", "subgroup")
+        .annotate(start_year=ExtractYear("academic_year__date_from"))
         .annotate(planned_first=_planned_classroom(1), planned_second=_planned_classroom(2))
         .order_by(
             "teacher__person__sort_key",
@@ -458,11 +480,17 @@ def organization_summary(organization_id: int, on: dt.date) -> OrganizationSumma
     """
     on_roll = Membership.objects.on_day(on).filter(group__organization_id=organization_id)
     students = on_roll.values("student_id").distinct().count()
+    year = current_academic_year(organization_id, on)
+    # Courses in the year containing `on` (without one, in the year starting 1 September).
+    start = year.start_year if year is not None else (on.year if on.month >= 9 else on.year - 1)
     by_course = [
-        (row["group__course"], row["students"])
-        for row in on_roll.values("group__course")
+        (row["course"], row["students"])
+        for row in on_roll.annotate(
+            course=Greatest(Value(start) - F("group__intake_year") + 1, Value(1))
+        )
+        .values("course")
         .annotate(students=Count("student_id", distinct=True))
-        .order_by("group__course")
+        .order_by("course")
     ]
     roll_on_day = Q(groups__memberships__date_from__lte=on) & (
         Q(groups__memberships__date_to__isnull=True) | Q(groups__memberships__date_to__gte=on)
@@ -473,7 +501,6 @@ def organization_summary(organization_id: int, on: dt.date) -> OrganizationSumma
         .order_by("name")
         .values_list("name", "students")
     )
-    year = current_academic_year(organization_id, on)
     teaching = Q(positions__is_teaching=True)
     if year is not None:
         teaching |= Q(workloads__academic_year=year)
@@ -523,7 +550,7 @@ def group_plan_for_year(group: Group, academic_year: AcademicYear) -> list[PlanL
     """The group's curriculum items with the classroom hours planned for the group's semesters
     that year (course 2 → semesters 3 and 4) and the workload already given out (three queries).
     """
-    first, second = group.semester_of(1), group.semester_of(2)
+    first, second = group.semester_of(1, academic_year), group.semester_of(2, academic_year)
     items = list(
         CurriculumItem.objects.filter(curriculum_id=group.curriculum_id).order_by(
             "position", "index", "id"
@@ -610,5 +637,5 @@ def cards_to_check(*, organization_id: int, employee_id: int, on: dt.date) -> li
             | Q(student__card_checked_at__lte=threshold)
         )
         .select_related("student__person", "group")
-        .order_by("group__course", "group__name", "student__person__sort_key", "student_id")
+        .order_by("-group__intake_year", "group__name", "student__person__sort_key", "student_id")
     )

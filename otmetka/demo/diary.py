@@ -51,11 +51,14 @@ def _sibling_group(builder: _CollegeBuilder) -> _GroupInfo | None:
     others = [
         info
         for info in builder.groups
-        if info is not demo and not info.spec.part_time and info.group.course != demo.group.course
+        if info is not demo and not info.spec.part_time
+        and info.group.intake_year != demo.group.intake_year
     ]
     same_program = [info for info in others if info.spec.abbreviation == demo.spec.abbreviation]
     chosen = same_program or others
-    return min(chosen, key=lambda info: (info.group.course, info.group.name)) if chosen else None
+    return (
+        min(chosen, key=lambda info: (-info.group.intake_year, info.group.name)) if chosen else None
+    )
 
 
 def add_demo_sibling(builder: _CollegeBuilder) -> Student | None:

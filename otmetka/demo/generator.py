@@ -706,7 +706,7 @@ class _CollegeBuilder:
                     group = self.add("groups", Group(
                         organization=self.organization, name=f"{line.program}-{course}{number}",
                         program=self.programs[line.program], curriculum=curriculum,
-                        department=department, course=course, intake_year=intake,
+                        department=department, intake_year=intake,
                         is_active=True,
                     ))
                     subgroups = [
@@ -848,7 +848,7 @@ class _CollegeBuilder:
         by_course: dict[int, list[_GroupInfo]] = defaultdict(list)
         for info in self.groups:
             if not info.spec.part_time:
-                by_course[info.group.course].append(info)
+                by_course[info.group.course_in(self.current_year)].append(info)
         movable = [(info, student) for info in self.groups for student in info.students
                    if student is not self.demo_student]
         self.rng.shuffle(movable)
@@ -856,7 +856,8 @@ class _CollegeBuilder:
         for info, student in movable:
             if len(moved) >= self.spec.transfers:
                 break
-            targets = [other for other in by_course[info.group.course] if other is not info]
+            course = info.group.course_in(self.current_year)
+            targets = [other for other in by_course[course] if other is not info]
             if info.spec.part_time or not targets:
                 continue
             # A parallel group of the same program if there is one, else of another program.
@@ -911,7 +912,8 @@ class _CollegeBuilder:
         result: dict[tuple[int, str], _Bundle] = {}
         for number, info in enumerate(self.groups):
             template = self.templates[info.spec.abbreviation]
-            first, second = info.group.semester_of(1), info.group.semester_of(2)
+            first = info.group.semester_of(1, self.current_year)
+            second = info.group.semester_of(2, self.current_year)
             for item_template in template:
                 if item_template.kind == CurriculumItem.Kind.MODULE:
                     continue

@@ -262,7 +262,9 @@ class JournalBuilder:
         position = 0
         section = 1
         for half, hours in ((1, workload.hours_first), (2, workload.hours_second)):
-            kinds = self.topic_kinds(item, workload.group.semester_of(half), hours)
+            kinds = self.topic_kinds(
+                item, workload.group.semester_of(half, workload.academic_year), hours
+            )
             if position == 0 and kinds and LessonType.THEORY in kinds:
                 kinds.remove(LessonType.THEORY)
                 kinds.insert(0, LessonType.THEORY)

@@ -127,7 +127,7 @@ class _Roll:
             for target in self.groups()
             if source.pk != target.pk
             and source.program_id == target.program_id
-            and target.course <= source.course
+            and target.intake_year >= source.intake_year  # the same course or a lower one
             and self.candidates(source.pk, day)
         ]
         if not pairs:
@@ -135,7 +135,7 @@ class _Roll:
         return min(
             pairs,
             key=lambda pair: (
-                pair[0].course - pair[1].course,
+                pair[1].intake_year - pair[0].intake_year,
                 -self.counts[pair[0].pk],
                 pair[0].pk in self.curated,
                 self.counts[pair[1].pk],

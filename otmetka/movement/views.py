@@ -11,15 +11,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from otmetka.academics.permissions import groups_visible_to
+from otmetka.academics.permissions import can_edit_subgroups, groups_visible_to
+from otmetka.academics.services import groups as group_services
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
-from otmetka.lib.views import form_error, paginate, query_without_page, search_text
+from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
 from otmetka.movement import selectors, services
-from otmetka.movement.forms import CancelForm, ItemForm, OrderFilterForm, OrderForm, search_students
+from otmetka.movement.forms import (
+    CancelForm,
+    ItemForm,
+    LateCardsJustifyForm,
+    OrderFilterForm,
+    OrderForm,
+    SubgroupPlaceForm,
+    search_students,
+)
 from otmetka.movement.models import Order
 from otmetka.movement.permissions import (
     can_edit_order,
@@ -27,7 +37,14 @@ from otmetka.movement.permissions import (
     get_order_for_user_or_404,
     orders_visible_to,
 )
-from otmetka.people.permissions import get_student_for_user_or_404, students_visible_to
+from otmetka.people import services as people_services
+from otmetka.people.permissions import (
+    can_judge_late_cards,
+    get_justification_for_user_or_404,
+    get_late_card_students_or_404,
+    get_student_for_user_or_404,
+    students_visible_to,
+)
 
 READERS = ("movement.view", "movement.edit")
 
@@ -49,7 +66,7 @@ def _item_form(role: ActiveRole, order: Order, data: Any = None, text: str = "")
         data,
         kind=order.kind,
         students=students.select_related("person") if data else search_students(students, text),
-        groups=groups_visible_to(role).filter(is_active=True).order_by("course", "name"),
+        groups=groups_visible_to(role).filter(is_active=True).order_by("-intake_year", "name"),
         initial={"effective_date": order.date},
     )
 
@@ -60,12 +77,19 @@ def _detail(request: HttpRequest, order: Order, **forms: Any) -> HttpResponse:
     text = search_text(request)
     if editable and order.is_editable and "item_form" not in forms:
         forms["item_form"] = _item_form(role, order, text=text)
+    items = selectors.order_items(order)
+    gaps = [
+        (gap, editable and can_edit_subgroups(role, gap.item.to_group))
+        for gap in selectors.subgroup_gaps(order, items, _today(role))
+        if gap.item.to_group is not None
+    ]
     return render(
         request,
         "movement/order_detail.html",
         {
             "order": order,
-            "items": selectors.order_items(order),
+            "items": items,
+            "subgroup_gaps": gaps,
             "history": selectors.order_history(order),
             "can_edit": editable,
             "q": text,
@@ -142,6 +166,38 @@ def item_remove(request: HttpRequest, order_id: int, order_item_id: int) -> Http
     return redirect("movement:order_detail", order_id=order.pk)
 
 
+@require_POST
+@right_required("movement.edit")
+def item_subgroup_place(request: HttpRequest, order_id: int, order_item_id: int) -> HttpResponse:
+    """Put a student the applied order moved into a group into one of its subgroups."""
+    role = role_of(request)
+    order = _editable(role, order_id)
+    item = get_item_for_user_or_404(role, order, order_item_id)
+    group = item.to_group
+    if group is None or order.status != Order.Status.APPLIED:
+        messages.error(request, _("По подгруппам распределяют после проведения приказа."))
+        return redirect("movement:order_detail", order_id=order.pk)
+    if not can_edit_subgroups(role, group):
+        raise PermissionDenied
+    form = SubgroupPlaceForm(request.POST, group=group)
+    if not form.is_valid():
+        messages.error(request, _("Выберите подгруппу группы %(group)s.") % {"group": group.name})
+        return redirect("movement:order_detail", order_id=order.pk)
+    subgroup = form.cleaned_data["subgroup"]
+    try:
+        group_services.subgroup_member_add(
+            actor=role, subgroup=subgroup, student=item.student, date_from=item.effective_date
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(student)s в подгруппе «%(subgroup)s» с %(date)s.") % {
+            "student": item.student.person.full_name, "subgroup": subgroup.name,
+            "date": item.effective_date.strftime("%d.%m.%Y"),
+        })
+    return redirect("movement:order_detail", order_id=order.pk)
+
+
 def _transition(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
     role = role_of(request)
     order = _editable(role, order_id)
@@ -152,6 +208,11 @@ def _transition(request: HttpRequest, order_id: int, action: str) -> HttpRespons
         else:
             services.order_apply(actor=role, order=order)
             messages.success(request, _("Приказ проведён: составы групп и статусы изменены."))
+            if selectors.subgroup_gaps(order, selectors.order_items(order), _today(role)):
+                messages.warning(request, _(
+                    "Часть журналов новой группы ведётся по подгруппам: распределите "
+                    "обучающихся по подгруппам ниже."
+                ))
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("movement:order_detail", order_id=order.pk)
@@ -186,19 +247,76 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     return _detail(request, order, cancel_form=form)
 
 
-@right_required(*READERS)
-def late(request: HttpRequest) -> HttpResponse:
+def _late_page(
+    request: HttpRequest, cards: selectors.LateCards, form: LateCardsJustifyForm | None = None
+) -> HttpResponse:
     role = role_of(request)
     today = _today(role)
+    can_judge = can_judge_late_cards(role)
+    if can_judge and form is None:
+        form = LateCardsJustifyForm(late=cards.late)
     return render(
         request,
         "movement/late.html",
         {
             "today": today,
             "orders": selectors.late_orders(role, today),
-            "cards": selectors.late_cards(role, today),
+            "cards": cards,
+            "can_judge": can_judge,
+            "justify_form": form,
         },
     )
+
+
+@right_required(*READERS)
+def late(request: HttpRequest) -> HttpResponse:
+    role = role_of(request)
+    return _late_page(request, selectors.late_cards(role, _today(role)))
+
+
+@require_POST
+@right_required("movement.edit")
+def late_cards_justify(request: HttpRequest) -> HttpResponse:
+    role = role_of(request)
+    ids = {parse_id(value) for value in request.POST.getlist("students")}
+    get_late_card_students_or_404(role, {pk for pk in ids if pk is not None})
+    cards = selectors.late_cards(role, _today(role))
+    form = LateCardsJustifyForm(request.POST, late=cards.late)
+    if form.is_valid():
+        try:
+            done = people_services.late_cards_justify(
+                actor=role, students=form.chosen(), reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            count = len(done)
+            messages.success(request, ngettext(
+                "Опоздание признано обоснованным: %(count)s карточка.",
+                "Опоздание признано обоснованным: %(count)s карточек.",
+                count,
+            ) % {"count": count})
+            return redirect("movement:late")
+    return _late_page(request, cards, form)
+
+
+@require_POST
+@right_required("movement.edit")
+def late_card_justification_withdraw(request: HttpRequest, justification_id: int) -> HttpResponse:
+    role = role_of(request)
+    justification = get_justification_for_user_or_404(role, justification_id)
+    name = justification.student.person.full_name
+    try:
+        people_services.late_card_justification_withdraw(actor=role, justification=justification)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Обоснование отозвано: карточка %(name)s снова в списке заведённых с опозданием.")
+            % {"name": name},
+        )
+    return redirect("movement:late")
 
 
 @right_required(*READERS)

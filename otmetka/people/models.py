@@ -242,3 +242,36 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_on is None
+
+
+class LateCardJustification(models.Model):
+    """A card entered after the deadline of Положение 4.9 for a reason the college accepts —
+    the first load of students who were already studying, a card transferred from another
+    system: who decided, when and why. It takes the card off the list of late cards."""
+
+    student = models.OneToOneField(
+        Student, on_delete=models.PROTECT, related_name="late_card_justification"
+    )
+    reason = models.CharField(
+        _("обоснование"),
+        max_length=300,
+        help_text=_("Например: первичная загрузка контингента при переходе на Отметку"),
+    )
+    justified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("кто признал"),
+    )
+    justified_at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("обоснованное опоздание с карточкой")
+        verbose_name_plural = _("обоснованные опоздания с карточками")
+        ordering = ["-justified_at", "-id"]
+
+    def __str__(self) -> str:
+        return _("Карточка %(student)s: %(reason)s") % {
+            "student": self.student,
+            "reason": self.reason,
+        }

@@ -26,6 +26,7 @@ from otmetka.people.models import (
     Consent,
     Employee,
     Guardianship,
+    LateCardJustification,
     Person,
     Position,
     Student,
@@ -33,8 +34,10 @@ from otmetka.people.models import (
 )
 from otmetka.people.permissions import (
     CONTACT_FIELDS,
+    can_judge_late_cards,
     contact_scope,
     curated_students,
+    late_card_students,
     persons_with_consents_visible_to,
     students_visible_to,
 )
@@ -534,6 +537,92 @@ def consent_revoke(*, actor: ActiveRole, consent: Consent, revoked_on: dt.date) 
     audit_change(actor=actor.user, instance=consent, before=before,
                  organization_id=actor.organization_id, fields=["revoked_on"])
     return consent
+
+
+# --- Cards entered late for a justified reason (Положение 4.9) --------------------------------
+
+_JUSTIFICATION_FIELD = "late_card_justification"
+
+
+@transaction.atomic
+def late_cards_justify(
+    *, actor: ActiveRole, students: Iterable[Student], reason: str
+) -> list[LateCardJustification]:
+    """Accept the delay of the students' cards for one reason (the first load of students who
+    were already studying, say): who, when and why are kept, and the cards leave the list of
+    late cards. All of them or none."""
+    if not can_judge_late_cards(actor):
+        raise NotAllowed(
+            _("Признать опоздание обоснованным может тот, кто ведёт книгу движения.")
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(
+            _("Укажите обоснование: почему карточки заведены позже срока."), field="reason"
+        )
+    max_length = LateCardJustification._meta.get_field("reason").max_length
+    if len(reason) > max_length:  # type: ignore[operator]
+        raise DomainError(
+            _("Обоснование не длиннее %(count)s символов.") % {"count": max_length},
+            field="reason",
+        )
+    wanted = {student.pk for student in students}
+    if not wanted:
+        raise DomainError(
+            _("Отметьте карточки, опоздание с которыми обосновано."), field="students"
+        )
+    # In id order, so that two judgements of the same cards cannot deadlock each other.
+    found = list(
+        late_card_students(actor).filter(pk__in=wanted).select_for_update().order_by("pk")
+    )
+    if len(found) != len(wanted):
+        raise DomainError(_("Обучающийся не найден."), field="students")
+    done = LateCardJustification.objects.filter(student_id__in=wanted).select_related(
+        "student__person"
+    )
+    already = sorted(str(row.student.person.full_name) for row in done)
+    if already:
+        raise DomainError(
+            _("Опоздание уже признано обоснованным: %(names)s.") % {"names": ", ".join(already)},
+            field="students",
+        )
+    justifications = []
+    for student in found:
+        justification = LateCardJustification.objects.create(
+            student=student, reason=reason, justified_by=actor.user
+        )
+        audit_record(
+            actor=actor.user,
+            action=AuditEvent.Action.UPDATE,
+            organization_id=actor.organization_id,
+            obj=student,
+            changes={_JUSTIFICATION_FIELD: [None, reason]},
+            reason=_("Опоздание с карточкой признано обоснованным"),
+        )
+        justifications.append(justification)
+    return justifications
+
+
+@transaction.atomic
+def late_card_justification_withdraw(
+    *, actor: ActiveRole, justification: LateCardJustification
+) -> None:
+    """Undo a justification given by mistake: the card is back on the list of late cards."""
+    if not can_judge_late_cards(actor):
+        raise NotAllowed(
+            _("Признать опоздание обоснованным может тот, кто ведёт книгу движения.")
+        )
+    student = justification.student
+    _in_scope(late_card_students(actor), student)
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.UPDATE,
+        organization_id=actor.organization_id,
+        obj=student,
+        changes={_JUSTIFICATION_FIELD: [justification.reason, None]},
+        reason=_("Обоснование опоздания с карточкой отозвано"),
+    )
+    justification.delete()
 
 
 # --- Staff (Положение 4.4) ------------------------------------------------------------------------

@@ -80,10 +80,9 @@ class ContingentReport:
     total: Subtotal
 
 
-def _course_on(group: Group, on: dt.date, today: dt.date) -> int:
-    """The group's course on a past or future date: its course now, shifted by the years between
-    (the rollover raises `course` once a year)."""
-    return max(1, group.course - (academic_start_year(today) - academic_start_year(on)))
+def _course_on(group: Group, on: dt.date) -> int:
+    """The group's course in the academic year containing `on`."""
+    return group.course_in(academic_start_year(on))
 
 
 def _leave_counts(organization_id: int, on: dt.date, department_id: int | None) -> dict[int, int]:
@@ -132,7 +131,7 @@ def contingent_on(
     groups = (
         Group.objects.filter(pk__in=group_ids, organization_id=organization_id)
         .select_related("program", "department")
-        .order_by("program__code", "program__name", "course", "name")
+        .order_by("program__code", "program__name", "-intake_year", "name")
     )
     forms = dict(Department.Form.choices)
     lines: dict[int, ContingentLine] = {}
@@ -143,7 +142,7 @@ def contingent_on(
             group_name=group.name,
             program=f"{group.program.code} {group.program.name}",
             program_id=group.program_id,
-            course=_course_on(group, on, today),
+            course=_course_on(group, on),
             form_of_study=form,
             form_label=str(forms.get(form, form)),
             leave=leave.get(group.pk, 0),

@@ -39,7 +39,7 @@ from otmetka.messaging.models import (
 from otmetka.movement.models import Order, OrderItem, OrderKind
 from otmetka.notifications.models import Notification
 from otmetka.org.models import BellSchedule, Pair, Room
-from otmetka.people.models import Consent, Guardianship
+from otmetka.people.models import Consent, Guardianship, LateCardJustification
 from otmetka.schedule.models import CalendarFeed, DateBells, ScheduleChange, TimetableEntry
 from otmetka.test import World
 
@@ -258,6 +258,10 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
 }
 OBJECT_KWARGS["order_id"] = lambda w: _order(w).pk
 OBJECT_KWARGS["order_item_id"] = lambda w: _order(w).items.get().pk
+OBJECT_KWARGS["justification_id"] = lambda w: LateCardJustification.objects.get_or_create(
+    student=w.college.student,
+    defaults={"reason": "Первичная загрузка контингента", "justified_by": w.user("head")},
+)[0].pk
 # Keywords that are not objects of an organization.
 PLAIN_KWARGS: dict[str, Callable[[World], Any]] = {
     "role_code": lambda w: "teacher",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Curriculum, Group, Membership, Program
+from otmetka.lib.forms import DateField, ModelMultipleChoiceField
 from otmetka.org.models import Department
 from otmetka.people.models import Employee, Person, Student
 
@@ -32,7 +33,7 @@ class StudentChoiceField(forms.ModelChoiceField):
         return ", ".join(str(part) for part in parts)
 
 
-class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PersonMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.person.full_name)
 
@@ -45,7 +46,7 @@ class CurriculumChoiceField(forms.ModelChoiceField):
 class DayForm(forms.Form):
     """`?on=` of the pages that show a roll on a day."""
 
-    on = forms.DateField(label=_("На дату"), required=False, widget=date_input())
+    on = DateField(label=_("На дату"), required=False)
 
     @classmethod
     def for_day(cls, query: Any, default: dt.date) -> DayForm:
@@ -80,7 +81,9 @@ class GroupFilterForm(forms.Form):
         fields["department"].queryset = Department.objects.filter(organization_id=organization_id)
         fields["program"].queryset = Program.objects.filter(organization_id=organization_id)
 
-    def apply(self, groups: QuerySet[Group]) -> QuerySet[Group]:
+    def apply(self, groups: QuerySet[Group], year: int) -> QuerySet[Group]:
+        """The groups the filter selects, courses taken in the academic year starting in
+        `year` (`Group.course_in`: the intake year's groups and later ones are on the 1st)."""
         if not self.is_valid():
             return groups.filter(is_active=True)
         data = self.cleaned_data
@@ -90,8 +93,10 @@ class GroupFilterForm(forms.Form):
         if text:
             # Group names are mostly capitals; SQLite folds the case of Latin letters only.
             groups = groups.filter(Q(name__istartswith=text) | Q(name__startswith=text.upper()))
-        if data["course"]:
-            groups = groups.filter(course=data["course"])
+        if data["course"] == 1:
+            groups = groups.filter(intake_year__gte=year)
+        elif data["course"]:
+            groups = groups.filter(intake_year=year - data["course"] + 1)
         if data["department"]:
             groups = groups.filter(department=data["department"])
         if data["program"]:
@@ -104,10 +109,11 @@ class GroupForm(forms.Form):
     program = forms.ModelChoiceField(label=_("Специальность"), queryset=Program.objects.none())
     curriculum = CurriculumChoiceField(label=_("Учебный план"), queryset=Curriculum.objects.none())
     department = forms.ModelChoiceField(label=_("Отделение"), queryset=Department.objects.none())
-    course = forms.TypedChoiceField(
-        label=_("Курс"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)]
+    intake_year = forms.IntegerField(
+        label=_("Год набора"), min_value=2000, max_value=2100,
+        help_text=_("Год начала учебного года, в котором группа учится на 1 курсе: курс в "
+                    "каждом следующем году считается от него."),
     )
-    intake_year = forms.IntegerField(label=_("Год набора"), min_value=2000, max_value=2100)
     curators = PersonMultipleChoiceField(
         label=_("Кураторы"), required=False, queryset=Employee.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -149,8 +155,8 @@ class GroupEditForm(GroupForm):
     def initial_for(group: Group) -> dict[str, Any]:
         return {
             "name": group.name, "program": group.program_id, "curriculum": group.curriculum_id,
-            "department": group.department_id, "course": group.course,
-            "intake_year": group.intake_year, "is_active": group.is_active,
+            "department": group.department_id, "intake_year": group.intake_year,
+            "is_active": group.is_active,
             "curators": [employee.pk for employee in group.curators.all()],
         }
 

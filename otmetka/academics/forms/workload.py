@@ -61,7 +61,7 @@ class WorkloadForm(forms.Form):
         )
         fields["group"].queryset = Group.objects.active().filter(
             organization_id=organization_id
-        ).order_by("course", "name")
+        ).order_by("-intake_year", "name")
         items = CurriculumItem.objects.filter(
             curriculum__program__organization_id=organization_id
         ).exclude(kind=CurriculumItem.Kind.MODULE)
@@ -99,7 +99,7 @@ class WorkloadFilterForm(forms.Form):
         fields: dict[str, Any] = self.fields
         fields["group"].queryset = Group.objects.filter(
             organization_id=organization_id
-        ).order_by("-is_active", "course", "name")
+        ).order_by("-is_active", "-intake_year", "name")
         fields["year"].queryset = AcademicYear.objects.filter(
             organization_id=organization_id
         ).order_by("-date_from")

@@ -28,14 +28,12 @@ from otmetka.people import services as people_services
 from otmetka.people.models import Employee, Student
 
 GROUP_FIELDS = (
-    "name", "program", "curriculum", "department", "course", "intake_year", "is_active",
-    "curators",
+    "name", "program", "curriculum", "department", "intake_year", "is_active", "curators",
 )
 MEMBERSHIP_FIELDS = ("group", "student", "date_from", "date_to", "basis")
 SUBGROUP_FIELDS = ("group", "name")
 _GROUP_UPDATABLE = frozenset(
-    {"name", "program", "curriculum", "department", "course", "intake_year", "is_active",
-     "curator_ids"}
+    {"name", "program", "curriculum", "department", "intake_year", "is_active", "curator_ids"}
 )
 
 
@@ -61,7 +59,6 @@ def _check_group(
     program: Program,
     curriculum: Curriculum,
     department: Department,
-    course: int,
     intake_year: int,
     is_active: bool,
 ) -> str:
@@ -86,8 +83,6 @@ def _check_group(
         raise DomainError(
             _("Вы можете формировать группы только своего отделения."), field="department"
         )
-    if not 1 <= course <= 5:
-        raise DomainError(_("Курс — число от 1 до 5."), field="course")
     if not 2000 <= intake_year <= 2100:
         raise DomainError(_("Год набора указан неверно."), field="intake_year")
     if is_active:
@@ -135,7 +130,6 @@ def group_create(
     program: Program,
     curriculum: Curriculum,
     department: Department,
-    course: int,
     intake_year: int,
     curator_ids: Iterable[int] = (),
 ) -> Group:
@@ -143,12 +137,12 @@ def group_create(
     _require_group_edit(actor)
     name = _check_group(
         actor=actor, group=None, name=name, program=program, curriculum=curriculum,
-        department=department, course=course, intake_year=intake_year, is_active=True,
+        department=department, intake_year=intake_year, is_active=True,
     )
     curators = _curators(actor, curator_ids)
     group = Group(
         organization_id=actor.organization_id, name=name, program=program, curriculum=curriculum,
-        department=department, course=course, intake_year=intake_year,
+        department=department, intake_year=intake_year,
     )
     _save_group(group)
     group.curators.set(curators)
@@ -159,7 +153,7 @@ def group_create(
 
 @transaction.atomic
 def group_update(*, actor: ActiveRole, group: Group, **fields: Any) -> Group:
-    """Change any of name, program, curriculum, department, course, intake_year, is_active,
+    """Change any of name, program, curriculum, department, intake_year, is_active,
     curator_ids."""
     unknown = set(fields) - _GROUP_UPDATABLE
     if unknown:
@@ -171,7 +165,6 @@ def group_update(*, actor: ActiveRole, group: Group, **fields: Any) -> Group:
         "program": fields.get("program", group.program),
         "curriculum": fields.get("curriculum", group.curriculum),
         "department": fields.get("department", group.department),
-        "course": fields.get("course", group.course),
         "intake_year": fields.get("intake_year", group.intake_year),
         "is_active": fields.get("is_active", group.is_active),
     }
@@ -427,6 +420,47 @@ def subgroup_set_members(
             changes={"students": [_names(before), _names(wanted)]},
             reason=_("Состав подгруппы с %(date)s") % {"date": _date(on)},
         )
+
+
+@transaction.atomic
+def subgroup_member_add(
+    *, actor: ActiveRole, subgroup: Subgroup, student: Student, date_from: dt.date
+) -> SubgroupMembership:
+    """Put one student into a subgroup from `date_from` until they leave the group — for a
+    student an order has just put into the group. The others in the subgroup are untouched."""
+    group = subgroup.group
+    _require_subgroups(actor, group)
+    _lock_student(student)
+    params = {"student": student.person.full_name, "group": group.name, "date": _date(date_from)}
+    membership = Membership.objects.filter(group=group, student=student).on_day(date_from).first()
+    if membership is None:
+        raise DomainError(
+            _("%(student)s на %(date)s не состоит в группе %(group)s.") % params, field="subgroup"
+        )
+    clash = (
+        SubgroupMembership.objects.filter(subgroup=subgroup, student=student)
+        .overlapping(date_from, membership.date_to)
+        .order_by("date_from")
+        .first()
+    )
+    if clash is not None:
+        raise DomainError(
+            _("%(student)s уже в подгруппе «%(subgroup)s» с %(since)s.")
+            % {**params, "subgroup": subgroup.name, "since": _date(clash.date_from)},
+            field="subgroup",
+        )
+    row = SubgroupMembership.objects.create(
+        subgroup=subgroup, student=student, date_from=date_from, date_to=membership.date_to
+    )
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.UPDATE,
+        organization_id=actor.organization_id,
+        obj=subgroup,
+        changes={"students": [None, student.person.full_name]},
+        reason=_("Состав подгруппы с %(date)s") % {"date": _date(date_from)},
+    )
+    return row
 
 
 @transaction.atomic

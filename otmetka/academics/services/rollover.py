@@ -2,14 +2,18 @@
 
 What it does, in one transaction under a lock of the organization's row:
 - creates the next academic year with its two semesters and the holidays given;
-- promotes every active group whose course is not its last to the next course;
-- lists the final-year groups instead: they leave by a graduation order of the movement book,
-  never by the rollover;
+- lists the groups that go on to the next course and the final-year groups: the final-year ones
+  leave by a graduation order of the movement book, never by the rollover;
 - continues subgroups: a member of a subgroup whose subgroup membership ends before the new
   year gets a new one from the new year's first day (open memberships simply go on);
 - copies the current year's workload lines of the promoted groups into the new year as the
   draft to review: same teacher, group, item and subgroup, hours from the curriculum's new
   semesters (lines whose item has no classroom hours in them are not copied).
+
+No group row changes: a group's course is its course *in an academic year*, counted from its
+intake year (`Group.course_in`). So the rollover may run in May, while the second semester is
+still being marked, and every page of the current year stays as it was; the groups are on the
+next course in the new year because it is the next year.
 
 The last course of a group comes from its curriculum: a group is in its final year when the
 second semester of its course, (course − 1) × 2 + 2, reaches `Curriculum.semesters` — the same
@@ -26,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from otmetka.academics.models import (
@@ -48,9 +51,21 @@ if TYPE_CHECKING:
 ROLLOVER_RIGHTS = ("workload.edit", "groups.edit")  # the deputy, the department head
 
 
-def is_final_year(group: Group) -> bool:
-    """The group studies its curriculum's last semester this year."""
-    return group.semester_of(2) >= group.curriculum.semesters
+def is_final_year(group: Group, year: AcademicYear) -> bool:
+    """The group studies its curriculum's last semester in `year`."""
+    return group.semester_of(2, year) >= group.curriculum.semesters
+
+
+@dataclass(frozen=True)
+class GroupCourse:
+    """A group with its course in the current year, for the page that proposes the rollover."""
+
+    group: Group
+    course: int
+
+    @property
+    def next_course(self) -> int:
+        return self.course + 1
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,8 @@ class YearDates:
 class RolloverProposal:
     current: AcademicYear
     dates: YearDates
-    promoted: list[Group] = field(default_factory=list)
-    graduating: list[Group] = field(default_factory=list)
+    promoted: list[GroupCourse] = field(default_factory=list)
+    graduating: list[GroupCourse] = field(default_factory=list)
     next_year: AcademicYear | None = None
 
 
@@ -120,7 +135,7 @@ def _active_groups(organization_id: int) -> list[Group]:
         Group.objects.active()
         .filter(organization_id=organization_id)
         .select_related("curriculum", "program")
-        .order_by("course", "name")
+        .order_by("-intake_year", "name")
     )
 
 
@@ -153,7 +168,8 @@ def rollover_proposal(organization_id: int, today: dt.date) -> RolloverProposal 
     )
     proposal = RolloverProposal(current, dates, next_year=_later_year(organization_id, current))
     for group in _active_groups(organization_id):
-        (proposal.graduating if is_final_year(group) else proposal.promoted).append(group)
+        line = GroupCourse(group, group.course_in(current))
+        (proposal.graduating if is_final_year(group, current) else proposal.promoted).append(line)
     return proposal
 
 
@@ -278,13 +294,13 @@ def _renew_subgroups(groups: Sequence[Group], current: AcademicYear, start: dt.d
 
 
 def _copy_workload(groups: Sequence[Group], current: AcademicYear, year: AcademicYear) -> int:
-    """The promoted groups' lines of the current year in the new one, with the new semesters'
-    classroom hours (groups already promoted: `course` is the new course)."""
-    courses = {group.pk: group.course for group in groups}
+    """The promoted groups' lines of the current year in the new one, with the classroom hours
+    of the groups' semesters in the new year."""
+    by_pk = {group.pk: group for group in groups}
     lines = list(
-        Workload.objects.filter(academic_year=current, group_id__in=courses).order_by("id")
+        Workload.objects.filter(academic_year=current, group_id__in=by_pk).order_by("id")
     )
-    semesters = {2 * (course - 1) + half for course in courses.values() for half in (1, 2)}
+    semesters = {group.semester_of(half, year) for group in groups for half in (1, 2)}
     hours = {
         (row.item_id, row.semester): row.theory + row.practical + row.laboratory + row.coursework
         for row in CurriculumHours.objects.filter(
@@ -293,9 +309,9 @@ def _copy_workload(groups: Sequence[Group], current: AcademicYear, year: Academi
     }
     copies = []
     for line in lines:
-        course = courses[line.group_id]
-        first = hours.get((line.item_id, 2 * (course - 1) + 1), 0)
-        second = hours.get((line.item_id, 2 * (course - 1) + 2), 0)
+        group = by_pk[line.group_id]
+        first = hours.get((line.item_id, group.semester_of(1, year)), 0)
+        second = hours.get((line.item_id, group.semester_of(2, year)), 0)
         if first or second:
             copies.append(
                 Workload(
@@ -314,7 +330,10 @@ def _copy_workload(groups: Sequence[Group], current: AcademicYear, year: Academi
 
 @transaction.atomic
 def year_rollover(*, actor: ActiveRole, today: dt.date, dates: YearDates) -> RolloverResult:
-    """Create the next year, promote the groups, continue subgroups, draft the workload."""
+    """Create the next year, continue subgroups, draft the workload of the promoted groups.
+
+    Changes nothing in the current year: the groups' courses follow from the year asked about.
+    """
     if not actor.has_any(*ROLLOVER_RIGHTS):
         raise NotAllowed(_("Недостаточно прав для перевода на следующий учебный год."))
     if department_scope(actor) is not None:
@@ -342,11 +361,8 @@ def year_rollover(*, actor: ActiveRole, today: dt.date, dates: YearDates) -> Rol
         raise DomainError(_("Учебный год %(name)s уже есть.") % {"name": dates.name}, field="name")
     year = _create_year(organization_id, dates)
     groups = _active_groups(organization_id)
-    promoted = [group for group in groups if not is_final_year(group)]
-    graduating = [group for group in groups if is_final_year(group)]
-    Group.objects.filter(pk__in=[group.pk for group in promoted]).update(course=F("course") + 1)
-    for group in promoted:
-        group.course += 1
+    promoted = [group for group in groups if not is_final_year(group, current)]
+    graduating = [group for group in groups if is_final_year(group, current)]
     renewed = _renew_subgroups(promoted, current, dates.date_from)
     copied = _copy_workload(promoted, current, year)
     audit_record(
@@ -356,7 +372,7 @@ def year_rollover(*, actor: ActiveRole, today: dt.date, dates: YearDates) -> Rol
         obj=year,
         changes={
             "rollover_from": [None, current.name],
-            "promoted": [None, [f"{group.name}: {group.course}" for group in promoted]],
+            "promoted": [None, [f"{group.name}: {group.course_in(year)}" for group in promoted]],
             "graduating": [None, [group.name for group in graduating]],
             "subgroup_members_renewed": [None, renewed],
             "workload_lines": [None, copied],

@@ -78,7 +78,7 @@ def make_group(college: College, name: str, course: int = 2,
     return Group.objects.create(
         organization=college.organization, name=name, program=college.program,
         curriculum=curriculum or college.curriculum, department=college.department,
-        course=course, intake_year=2027 - course,
+        intake_year=college.year.start_year - course + 1,
     )
 
 

@@ -82,8 +82,8 @@ def test_dashboard_query_budget(world: World, django_assert_num_queries: Any,
     client = world.client_for("director")
     url = reverse("academics:dashboard")
     client.get(url)
-    # BASE_QUERIES; students on roll; per course; per department; the year containing today;
-    # teachers; the year's workload hours; groups; programs.
+    # BASE_QUERIES; students on roll; the year containing today; per course in that year;
+    # per department; teachers; the year's workload hours; groups; programs.
     with django_assert_num_queries(BASE_QUERIES + 8):
         response = client.get(url)
     assert response.context["summary"].students == 2 + extra

@@ -57,7 +57,7 @@ def create_args(world: World, **extra: Any) -> dict[str, Any]:
     college = world.college
     args: dict[str, Any] = {
         "name": "ИС-31", "program": college.program, "curriculum": college.curriculum,
-        "department": college.department, "course": 1, "intake_year": 2026,
+        "department": college.department, "intake_year": 2026,
         "curator_ids": [college.employees["teacher"].pk],
     }
     args.update(extra)
@@ -84,7 +84,6 @@ def test_group_create_saves_group_curators_and_audit(world: World) -> None:
     [
         ({"name": "ИС-21"}, "name", "Группа «ИС-21» уже есть среди обучающихся групп."),
         ({"name": "  "}, "name", "Укажите название группы"),
-        ({"course": 7}, "course", "Курс — число от 1 до 5."),
         ({"intake_year": 1999}, "intake_year", "Год набора указан неверно."),
     ],
 )
@@ -160,14 +159,14 @@ def test_group_update_changes_fields_and_records_the_diff(world: World) -> None:
     group = world.college.group
     group = Group.objects.prefetch_related("curators").get(pk=group.pk)
     head = actor_for(world, "head")
-    group_update(actor=head, group=group, name="ИС-21к", course=3,
+    group_update(actor=head, group=group, name="ИС-21к", intake_year=2024,
                  curator_ids=[world.college.employees["teacher"].pk])
     group.refresh_from_db()
-    assert (group.name, group.course) == ("ИС-21к", 3)
+    assert (group.name, group.course_in(world.college.year)) == ("ИС-21к", 3)
     assert list(group.curators.all()) == [world.college.employees["teacher"]]
     [event] = audit_rows(group, AuditEvent.Action.UPDATE)
     assert event.changes["name"] == ["ИС-21", "ИС-21к"]
-    assert event.changes["course"] == [2, 3]
+    assert event.changes["intake_year"] == [2025, 2024]
     assert event.changes["curators"] == [["Кураторова Елена Викторовна"],
                                          ["Учителев Пётр Андреевич"]]
 

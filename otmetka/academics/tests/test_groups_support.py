@@ -61,5 +61,5 @@ def make_group(world: World, name: str, *, department: Department | None = None,
     return Group.objects.create(
         organization=world.org, name=name, program=college.program,
         curriculum=college.curriculum, department=department or college.department,
-        course=course, intake_year=2026,
+        intake_year=college.year.start_year - course + 1,
     )

@@ -169,14 +169,15 @@ def test_group_list_query_budget(world: World, rows: int, django_assert_num_quer
     add_rows(world, rows)
     client = world.client_for("head")
     client.get(url("group_list"))
-    # base + count, departments and programs for the filter, the page of groups with their
-    # roll count, their curators with persons.
-    with django_assert_num_queries(BASE_QUERIES + 5):
+    # base + the academic year the courses are of, count, departments and programs for the
+    # filter, the page of groups with their roll count, their curators with persons.
+    with django_assert_num_queries(BASE_QUERIES + 6):
         response = client.get(url("group_list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 2 + rows
     on_roll = {group.name: group.on_roll for group in response.context["page"]}
     assert on_roll["ИС-21"] == 1 + 3 * rows
+    assert {group.name: group.course for group in response.context["page"]}["ИС-21"] == 2
     assert on_roll["ИС-22"] == 1
 
 
@@ -208,8 +209,8 @@ def test_my_groups_query_budget(world: World, rows: int, django_assert_num_queri
     add_rows(world, rows)
     client = world.client_for("curator")
     client.get(url("my_groups"))
-    # base + the groups, subgroup names, the rolls.
-    with django_assert_num_queries(BASE_QUERIES + 3):
+    # base + the academic year the courses are of, the groups, subgroup names, the rolls.
+    with django_assert_num_queries(BASE_QUERIES + 4):
         response = client.get(url("my_groups"))
     assert len(response.context["rolls"]) == 1 + rows
 
@@ -222,7 +223,7 @@ def test_head_creates_a_group(world: World) -> None:
     response = college.post(url("group_create"), {
         "name": "ИС-31", "program": world.college.program.pk,
         "curriculum": world.college.curriculum.pk, "department": world.college.department.pk,
-        "course": 1, "intake_year": 2026, "curators": [world.college.employees["teacher"].pk],
+        "intake_year": 2026, "curators": [world.college.employees["teacher"].pk],
     }, follow=True)
     group = Group.objects.get(name="ИС-31")
     assert response.redirect_chain[-1][0] == url("group_detail", group_id=group.pk)
@@ -233,7 +234,7 @@ def test_duplicate_group_name_is_shown_next_to_the_field(world: World) -> None:
     response = world.client_for("head").post(url("group_create"), {
         "name": "ИС-22", "program": world.college.program.pk,
         "curriculum": world.college.curriculum.pk, "department": world.college.department.pk,
-        "course": 1, "intake_year": 2026,
+        "intake_year": 2026,
     })
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == [
@@ -246,12 +247,12 @@ def test_head_edits_a_group(world: World) -> None:
     group = world.college.group
     response = world.client_for("head").post(url("group_edit", group_id=group.pk), {
         "name": "ИС-21к", "program": group.program_id, "curriculum": group.curriculum_id,
-        "department": group.department_id, "course": 3, "intake_year": 2025,
+        "department": group.department_id, "intake_year": 2024,
         "is_active": "on", "curators": [world.college.employees["curator"].pk],
     })
     assert response.status_code == 302
     group.refresh_from_db()
-    assert (group.name, group.course) == ("ИС-21к", 3)
+    assert (group.name, group.course_in(world.college.year)) == ("ИС-21к", 3)
 
 
 def enrol_data(**extra: str) -> dict[str, str]:
@@ -422,6 +423,7 @@ def test_group_list_filters(world: World) -> None:
 
     assert names("?q=ис-2") == ["ИС-21", "ИС-22"]  # typed in lower case
     assert names("?course=1") == ["ТМ-11"]
+    assert names("?course=2") == ["ИС-21", "ИС-22"]  # intake 2025: the 2nd course in 2026/2027
     assert names(f"?program={world.college.program.pk}&q=ТМ") == ["ТМ-11"]
     Group.objects.filter(name="ТМ-11").update(is_active=False)
     assert names("?course=1") == []
@@ -438,3 +440,12 @@ def test_roster_history_shows_leavers_greyed(world: World) -> None:
     ]
     assert html.count('class="inactive"') == 1
     assert "31.10.2026" in html
+
+
+def test_the_group_page_gives_the_course_of_the_year_it_is_about(world: World) -> None:
+    client = world.client_for("head")
+    page = url("group_detail", group_id=world.college.group.pk)
+    assert "2 (в 2026/2027 учебном году)" in client.get(page).content.decode()
+    # A roll of next October: no year is set up yet, the one starting on 1 September counts.
+    assert "3 (в 2027/2028 учебном году)" in client.get(page + "?on=2027-10-01").content.decode()
+    assert "1 (в 2025/2026 учебном году)" in client.get(page + "?on=2025-10-01").content.decode()

@@ -37,6 +37,7 @@ from otmetka.academics.permissions import (
 )
 from otmetka.academics.selectors import (
     card_check_due,
+    course_year,
     curated_groups_with_rolls,
     group_leavers,
     group_roll,
@@ -54,7 +55,7 @@ from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
 from otmetka.lib.views import form_error, paginate, query_without_page, search_text
-from otmetka.people.permissions import students_visible_to
+from otmetka.people.permissions import cards_openable_by, students_visible_to
 
 GROUP_READERS = ("groups.view_all", "groups.view_own", "journal.view_own")
 SUBGROUP_EDITORS = ("subgroups.edit_all", "subgroups.edit_own")
@@ -92,9 +93,10 @@ def _editable_subgroup(role: ActiveRole, subgroup_id: int) -> Subgroup:
 def group_list(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     today = _today(role)
+    year = course_year(role.organization_id, today)
     form = GroupFilterForm(request.GET or None, organization_id=role.organization_id)
-    groups = form.apply(groups_visible_to(role))
-    page = paginate(request, groups_for_list(groups, today))
+    groups = form.apply(groups_visible_to(role), year)
+    page = paginate(request, groups_for_list(groups, today, year))
     return render(request, "academics/group_list.html", {
         "form": form, "page": page, "query": query_without_page(request), "today": today,
         "can_create": role.has("groups.edit"),
@@ -108,7 +110,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(
         request.POST or None, organization_id=role.organization_id,
         department_id=department_scope(role),
-        initial={"course": 1, "intake_year": today.year if today.month >= 6 else today.year - 1},
+        initial={"intake_year": today.year if today.month >= 6 else today.year - 1},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,14 +150,18 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     on = day_form.day(_today(role))
     roll = group_roll(group, on)
     since = year_start_of(role.organization_id, on)
+    leavers = group_leavers(group, since=since, on=on)
+    students = [line.student.pk for line in roll] + [m.student_id for m in leavers]
     return render(request, "academics/group_detail.html", {
         "group": group, "day_form": day_form, "on": on, "roll": roll, "since": since,
-        "leavers": group_leavers(group, since=since, on=on),
+        "course": group.course_in(since.year), "year_name": f"{since.year}/{since.year + 1}",
+        "leavers": leavers,
         "subgroups": group_subgroups(group, roll),
         "can_edit": can_edit_group(role, group),
         "can_edit_subgroups": can_edit_subgroups(role, group),
         "can_manage_access": can_manage_group_access(role, group),
-        "show_cards": role.has_any(*CARD_READERS),
+        # Links only to the cards the actor may open (a curator: not a leaver of past years).
+        "cards": cards_openable_by(role, students),
     })
 
 
@@ -163,9 +169,10 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 def group_roster(request: HttpRequest, group_id: int) -> HttpResponse:
     role = role_of(request)
     group = get_group_for_user_or_404(role, group_id)
+    memberships = group_roster_history(group)
     return render(request, "academics/roster_history.html", {
-        "group": group, "memberships": group_roster_history(group), "today": _today(role),
-        "show_cards": role.has_any(*CARD_READERS),
+        "group": group, "memberships": memberships, "today": _today(role),
+        "cards": cards_openable_by(role, [m.student_id for m in memberships]),
     })
 
 
@@ -310,7 +317,7 @@ def subgroup_delete(request: HttpRequest, subgroup_id: int) -> HttpResponse:
 def student_list(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     today = _today(role)
-    groups = groups_visible_to(role).filter(is_active=True).order_by("course", "name")
+    groups = groups_visible_to(role).filter(is_active=True).order_by("-intake_year", "name")
     form = StudentFilterForm(request.GET or None, groups=groups)
     students = form.apply(students_visible_to(role), today)
     page = paginate(request, students_for_list(students, today))
@@ -325,8 +332,10 @@ def my_groups(request: HttpRequest) -> HttpResponse:
     today = _today(role)
     rolls = []
     if role.employee_id is not None:
-        rolls = curated_groups_with_rolls(organization_id=role.organization_id,
-                                          employee_id=role.employee_id, on=today)
+        rolls = curated_groups_with_rolls(
+            organization_id=role.organization_id, employee_id=role.employee_id, on=today,
+            year=course_year(role.organization_id, today),
+        )
     cards_due = sum(
         card_check_due(line.student, today) for roll in rolls for line in roll.lines
     )

@@ -104,9 +104,12 @@ def workload_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Строка нагрузки добавлена."))
             return redirect("academics:workload_list")
-    plan = group_plan_for_year(group, year) if group is not None and year is not None else None
+    plan, course = None, None
+    if group is not None and year is not None:
+        plan, course = group_plan_for_year(group, year), group.course_in(year)
     return render(request, "academics/workload_form.html", {
         "form": form, "workload": None, "group": group, "year": year, "plan": plan,
+        "course": course,
     })
 
 
@@ -128,6 +131,7 @@ def workload_edit(request: HttpRequest, workload_id: int) -> HttpResponse:
     return render(request, "academics/workload_form.html", {
         "form": form, "workload": workload, "group": workload.group,
         "year": workload.academic_year, "plan": plan,
+        "course": workload.group.course_in(workload.academic_year),
     })
 
 

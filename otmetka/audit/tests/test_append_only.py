@@ -12,19 +12,19 @@ from otmetka.test import World
 
 def test_audit_change_records_old_and_new(world: World) -> None:
     group = world.college.group
-    before = snapshot(group, ["name", "course"])
+    before = snapshot(group, ["name", "intake_year"])
     group.name = "ИС-31"
-    group.course = 3
+    group.intake_year = 2024
     group.save()
     event = audit_change(
         actor=world.user("head"),
         instance=group,
         before=before,
         organization_id=world.org.pk,
-        fields=["name", "course"],
+        fields=["name", "intake_year"],
     )
     assert event is not None
-    assert event.changes == {"name": ["ИС-21", "ИС-31"], "course": [2, 3]}
+    assert event.changes == {"name": ["ИС-21", "ИС-31"], "intake_year": [2025, 2024]}
     assert event.actor_name == "Заведующая Ирина Юрьевна"
 
 

@@ -118,7 +118,7 @@ def sheet_for(*, actor: ActiveRole, workload: Workload, period: Period) -> Attes
     )
     if existing is not None:
         return existing
-    semester = workload.group.semester_of(period.number)
+    semester = workload.group.semester_of(period.number, workload.academic_year)
     hours = CurriculumHours.objects.filter(item_id=workload.item_id, semester=semester).first()
     if hours is None or not hours.attestation_form:
         raise DomainError(
