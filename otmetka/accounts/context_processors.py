@@ -15,7 +15,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     def menu() -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = [
-            {"label": item.label, "url": reverse(item.url_name)}
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "badge_url": reverse(item.badge) if item.badge else "",
+            }
             for item in MENU
             if role.has_any(*item.rights)
         ]

@@ -31,6 +31,9 @@ class MenuItem:
     url_name: str
     rights: tuple[str, ...]
     roles: tuple[str, ...] = ()
+    # A fragment with what waits in the section (a count), loaded by the menu after the page:
+    # no page pays a query for it.
+    badge: str = ""
 
 
 MENU: tuple[MenuItem, ...] = (
@@ -43,7 +46,9 @@ MENU: tuple[MenuItem, ...] = (
         "journal:journal_list",
         ("journal.view_own", "journal.view_own_group", "journal.view_all"),
     ),
-    MenuItem(_("Разблокировки"), "journal:unlock_list", ("journal.unlock",)),
+    MenuItem(
+        _("Разблокировки"), "journal:unlock_list", ("journal.unlock",), badge="journal:unlock_badge"
+    ),
     MenuItem(_("Моё расписание"), "schedule:my_week", ("timetable.view",)),
     MenuItem(
         _("Расписание групп"),

@@ -33,6 +33,26 @@ def effective_rights(organization_id: int, role: str) -> frozenset[str]:
     return frozenset(rights)
 
 
+def users_with_right(organization_id: int, right: str) -> QuerySet[User]:
+    """Active accounts holding, in one of their roles in the organization, `right` (the
+    roles' defaults changed by the organization's overrides, as `effective_rights`): who is
+    told when something waits for that right (the overrides now, the accounts when
+    evaluated)."""
+    overrides = RoleRightOverride.objects.filter(organization_id=organization_id, right=right)
+    granted = {role for role, rights in DEFAULT_RIGHTS.items() if right in rights}
+    for role, allowed in overrides.values_list("role", "granted"):
+        if allowed:
+            granted.add(role)
+        else:
+            granted.discard(role)
+    return User.objects.filter(
+        is_active=True,
+        pk__in=RoleAssignment.objects.filter(
+            organization_id=organization_id, role__in=sorted(granted)
+        ).values("user_id"),
+    )
+
+
 # (organization, role, rights_version) → rights. Entries of an old version are never read
 # again; the bound keeps a long-lived process small.
 _RIGHTS_CACHE: dict[tuple[int, str, int], frozenset[str]] = {}

@@ -85,6 +85,14 @@ RIGHTS: tuple[Right, ...] = (
         _("Письма обучающимся и родителям своей группы, в том числе всей группе сразу"),
     ),
     Right(
+        "messages.write_taught_groups",
+        _DIARY,
+        _(
+            "Письма обучающимся и родителям групп, в которых преподаёт, "
+            "в том числе всей группе сразу"
+        ),
+    ),
+    Right(
         "messages.write_all_groups",
         _DIARY,
         _("Письма обучающимся и родителям любой группы, в том числе всей группе сразу"),
@@ -173,7 +181,15 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
         }
     ),
     Role.TEACHER: frozenset(
-        _STAFF_BASE | {"workload.view_own", "journal.view_own", "journal.edit_own", "reports.own"}
+        _STAFF_BASE
+        | {
+            "workload.view_own",
+            "journal.view_own",
+            "journal.edit_own",
+            "reports.own",
+            # Положение 4.6: «организуют обмен информацией с обучающимися и родителями».
+            "messages.write_taught_groups",
+        }
     ),
     Role.DISPATCHER: frozenset(
         _STAFF_BASE

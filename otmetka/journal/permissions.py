@@ -67,8 +67,9 @@ def grid_journal_for_user_or_404(
     workload = journals_visible_to(actor).select_related(*GRID_JOINS).filter(pk=workload_id).first()
     if workload is not None:
         return workload, None
+    # `workload__pk`: unlike `workload_id`, it answers «none» to an id SQLite cannot hold.
     ids = frozenset(
-        substituted_lessons(actor).filter(workload_id=workload_id).values_list("pk", flat=True)
+        substituted_lessons(actor).filter(workload__pk=workload_id).values_list("pk", flat=True)
     )
     if not ids:
         raise Http404

@@ -34,6 +34,7 @@ urlpatterns: list = [
     path("files/<int:attachment_id>/delete/", lesson_views.attachment_delete_view,
          name="attachment_delete"),
     path("unlocks/", unlock_views.unlock_list, name="unlock_list"),
+    path("unlocks/badge/", unlock_views.unlock_badge, name="unlock_badge"),
     path("<int:workload_id>/unlock/", unlock_views.unlock_grant_view, name="unlock_grant"),
     path("unlocks/<int:unlock_id>/revoke/", unlock_views.unlock_revoke_view,
          name="unlock_revoke"),

@@ -7,8 +7,10 @@ accounts only:
   academic year) of their own (their child's) groups;
 - staff write to staff;
 - `messages.write_own_group` (the curator): also to the students and parents of the groups they
-  curate, one by one or the whole group at once; `messages.write_all_groups` (director, deputy,
-  administrator): to those of any group.
+  curate, one by one or the whole group at once; `messages.write_taught_groups` (the teacher,
+  Положение 4.6 «организуют обмен информацией с обучающимися и родителями»): to those of the
+  groups they teach this academic year (a workload line of the year containing today);
+  `messages.write_all_groups` (director, deputy, administrator): to those of any group.
 
 A reply goes to the participants of the thread the actor may write to, and to those who wrote
 to the actor in it and may still do so (a teacher answers a parent who wrote to them).
@@ -40,6 +42,12 @@ from otmetka.messaging.models import (
 from otmetka.people.models import Employee, Guardianship, Person
 
 FAMILY_ROLES = (Role.STUDENT, Role.PARENT)
+# Rights to write first to students and parents of some groups (the groups differ by right).
+GROUP_WRITERS = (
+    "messages.write_own_group",
+    "messages.write_taught_groups",
+    "messages.write_all_groups",
+)
 
 
 def today_of(actor: ActiveRole) -> dt.date:
@@ -78,6 +86,36 @@ def curated_group_ids(actor: ActiveRole) -> QuerySet:
     ).values_list("group_id", flat=True)
 
 
+def taught_group_ids(actor: ActiveRole) -> QuerySet:
+    """Ids of the groups the actor teaches this academic year (a subquery): a workload line
+    of the year containing today, in the organization's local date."""
+    day = today_of(actor)
+    return Workload.objects.filter(
+        teacher_id=actor.employee_id or 0,
+        group__organization_id=actor.organization_id,
+        academic_year__date_from__lte=day,
+        academic_year__date_to__gte=day,
+    ).values_list("group_id", flat=True)
+
+
+def own_group_ids(actor: ActiveRole) -> QuerySet | None:
+    """Ids of the groups whose people the actor writes to by their own role (a subquery): the
+    groups they curate, the groups they teach; None when neither right is theirs."""
+    if actor.employee_id is None:
+        return None
+    curated = actor.has("messages.write_own_group")
+    taught = actor.has("messages.write_taught_groups")
+    if curated and taught:
+        return Group.objects.filter(
+            Q(pk__in=curated_group_ids(actor)) | Q(pk__in=taught_group_ids(actor))
+        ).values_list("pk", flat=True)
+    if curated:
+        return curated_group_ids(actor)
+    if taught:
+        return taught_group_ids(actor)
+    return None
+
+
 def writable_groups(actor: ActiveRole) -> QuerySet[Group]:
     """Groups whose students and parents the actor may write to, one by one or all at once."""
     groups = Group.objects.filter(organization_id=actor.organization_id, is_active=True)
@@ -85,9 +123,8 @@ def writable_groups(actor: ActiveRole) -> QuerySet[Group]:
         return groups.none()
     if actor.has("messages.write_all_groups"):
         return groups
-    if actor.has("messages.write_own_group") and actor.employee_id is not None:
-        return groups.filter(pk__in=curated_group_ids(actor))
-    return groups.none()
+    own = own_group_ids(actor)
+    return groups.filter(pk__in=own) if own is not None else groups.none()
 
 
 def _working(day: dt.date) -> Q:
@@ -143,7 +180,7 @@ def recipients_for(actor: ActiveRole) -> QuerySet[User]:
         scope |= Q(pk__in=staff) & _working(day)
     if actor.role in FAMILY_ROLES:
         scope |= _teachers_of(family_group_ids(actor, day), day)
-    if actor.has_any("messages.write_own_group", "messages.write_all_groups"):
+    if actor.has_any(*GROUP_WRITERS):
         groups = writable_groups(actor).values("pk")
         scope |= students_of(groups, day) | parents_of(groups, day)
     return _accounts(actor).filter(scope)
@@ -205,9 +242,7 @@ def can_write_to(actor: ActiveRole, user: User) -> bool:
 
 
 def can_broadcast(actor: ActiveRole) -> bool:
-    return actor.has("messages.send") and actor.has_any(
-        "messages.write_own_group", "messages.write_all_groups"
-    )
+    return actor.has("messages.send") and actor.has_any(*GROUP_WRITERS)
 
 
 def messages_visible_to(actor: ActiveRole) -> QuerySet[Message]:

@@ -23,8 +23,8 @@ from otmetka.messaging.models import (
 )
 from otmetka.messaging.permissions import (
     FAMILY_ROLES,
-    curated_group_ids,
     family_group_ids,
+    own_group_ids,
     recipients_for,
     today_of,
     writable_groups,
@@ -206,7 +206,8 @@ def children_of_parents(
 
 
 def recipient_groups(actor: ActiveRole) -> list[OptionGroup]:
-    """The compose form's short lists: a family's curators and teachers; a curator's groups.
+    """The compose form's short lists: a family's curators and teachers; the groups a curator
+    curates or a teacher teaches.
 
     Everyone else (staff, any group's people for the director) is found by name search.
     """
@@ -245,16 +246,18 @@ def recipient_groups(actor: ActiveRole) -> list[OptionGroup]:
                 ],
             )
         )
-    if actor.has("messages.write_own_group") and actor.employee_id is not None:
-        groups.extend(_curated_people(actor, day))
+    own = own_group_ids(actor)
+    if own is not None:
+        groups.extend(_own_groups_people(actor, own, day))
     return [group for group in groups if group.options]
 
 
-def _curated_people(actor: ActiveRole, day: dt.date) -> list[OptionGroup]:
-    """Students and parents of the groups the actor curates, a list per group (three queries)."""
+def _own_groups_people(actor: ActiveRole, own: QuerySet, day: dt.date) -> list[OptionGroup]:
+    """Students and parents of the groups the actor curates or teaches, a list per group
+    (three queries)."""
     roll = list(
         Membership.objects.on_day(day)
-        .filter(group_id__in=curated_group_ids(actor).filter(group_id__in=writable_groups(actor)))
+        .filter(group_id__in=own, group__in=writable_groups(actor))
         .select_related("group", "student__person")
         .order_by("group__name", "student__person__sort_key")
     )

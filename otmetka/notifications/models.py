@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     class Kind(models.TextChoices):
         TIMETABLE_CHANGE = "timetable_change", _("изменение расписания")
+        UNLOCK_REQUEST = "unlock_request", _("запрос разблокировки журнала")
         UNLOCK_ANSWER = "unlock_answer", _("ответ на запрос разблокировки")
         MARK = "mark", _("новая отметка")
         ABSENCE = "absence", _("пропуск")
@@ -82,6 +83,7 @@ class Delivery(models.TextChoices):
 # Marks and absences come often and are read in the diary anyway: weekly by default.
 DEFAULT_DELIVERY: dict[str, str] = {
     Notification.Kind.TIMETABLE_CHANGE: Delivery.IMMEDIATE,
+    Notification.Kind.UNLOCK_REQUEST: Delivery.IMMEDIATE,
     Notification.Kind.UNLOCK_ANSWER: Delivery.IMMEDIATE,
     Notification.Kind.MARK: Delivery.DIGEST,
     Notification.Kind.ABSENCE: Delivery.DIGEST,

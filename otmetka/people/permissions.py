@@ -1,22 +1,34 @@
 """Who may see and change which people: querysets of what an actor sees, 404 getters, predicates.
 
 Row scope on students: the whole organization (`students.view_all`), narrowed to the department
-of a department head whose role carries one; or only the students who are today in a group the
-actor curates (`students.view_own_group`). Group membership is read through the reverse relation
-`student.memberships`, so this module does not depend on the academics app.
+of a department head whose role carries one; or the students of the groups the actor curates
+(`students.view_own_group`): those in one today, whose cards they may also change, and, to read
+only, those who left one since the academic year began. Group membership is read through the
+reverse relation `student.memberships`, so this module does not depend on the academics app.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from otmetka.accounts.roles import Role
-from otmetka.lib.dates import local_today
-from otmetka.people.models import Consent, Employee, Guardianship, Person, Student
+from otmetka.lib.dates import academic_year_start, local_today
+from otmetka.org.models import AcademicYear
+from otmetka.people.models import (
+    Consent,
+    Employee,
+    Guardianship,
+    LateCardJustification,
+    Person,
+    Student,
+)
 
 if TYPE_CHECKING:
     from otmetka.accounts.permissions import ActiveRole
@@ -51,8 +63,41 @@ def curated_students(actor: ActiveRole) -> QuerySet[Student]:
     return _organization_students(actor).filter(pk__in=inside.values("pk"))
 
 
+def _year_start(actor: ActiveRole) -> Coalesce:
+    """The first day of the academic year containing today, as an SQL expression (a subquery,
+    so the scope costs no query of its own); 1 September when no year is entered."""
+    today = _today(actor)
+    start = AcademicYear.objects.filter(organization_id=actor.organization_id).on_day(today)
+    return Coalesce(
+        Subquery(start.values("date_from")[:1]),
+        Value(academic_year_start(today.year if today.month >= 9 else today.year - 1)),
+        output_field=DateField(),
+    )
+
+
+def curated_students_this_year(actor: ActiveRole) -> QuerySet[Student]:
+    """Students who have been, on any day of this academic year up to today, in a group the
+    actor curates: today's roll and those who left since the year began.
+
+    A curator still answers for a student who left in the year: the weekly reasons of the
+    absences before they left, the semester's reports and letters to the parents, the papers
+    the student or the family come for (Положение 4.5). So the curator keeps reading the card
+    and its history of groups and orders, and only that: changing it stays with today's roll.
+    Students who left in an earlier year are the department's and the secretary's business.
+    """
+    if actor.employee_id is None:
+        return Student.objects.none()
+    inside = Student.objects.filter(
+        Q(memberships__date_to__isnull=True) | Q(memberships__date_to__gte=_year_start(actor)),
+        memberships__date_from__lte=_today(actor),
+        memberships__group__curators=actor.employee_id,
+    )
+    return _organization_students(actor).filter(pk__in=inside.values("pk"))
+
+
 def students_visible_to(actor: ActiveRole) -> QuerySet[Student]:
-    """Students whose personal card the actor may open."""
+    """Students whose personal card the actor may open (a curator's former students to read
+    only: `card_read_only`)."""
     if actor.has_any("students.view_all", "students.edit_all"):
         students = _organization_students(actor)
         if actor.role == Role.DEPT_HEAD and actor.department_id is not None:
@@ -62,8 +107,29 @@ def students_visible_to(actor: ActiveRole) -> QuerySet[Student]:
             students = students.filter(pk__in=inside.values("pk"))
         return students
     if actor.has("students.view_own_group"):
-        return curated_students(actor)
+        return curated_students_this_year(actor)
     return Student.objects.none()
+
+
+def card_read_only(actor: ActiveRole, student: Student) -> bool:
+    """Whether the actor reaches this card only to read it: a curator's student who has left
+    their group (one query for a curator, none for anyone else)."""
+    if actor.has_any("students.view_all", "students.edit_all"):
+        return False
+    return not curated_students(actor).filter(pk=student.pk).exists()
+
+
+def cards_openable_by(actor: ActiveRole, student_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these students' cards the actor may open, so that a list links only to those
+    (no query for the organization-wide scope or for none, else one)."""
+    ids = frozenset(student_ids)
+    if not ids or not can_view_students(actor):
+        return frozenset()
+    if actor.has_any("students.view_all", "students.edit_all") and not (
+        actor.role == Role.DEPT_HEAD and actor.department_id is not None
+    ):
+        return ids
+    return frozenset(students_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def get_student_for_user_or_404(actor: ActiveRole, student_id: int) -> Student:
@@ -134,6 +200,43 @@ def own_students(actor: ActiveRole) -> QuerySet[Student]:
     return Student.objects.none()
 
 
+# Late cards (Положение 4.9) are watched from the movement book: whoever keeps it (the department
+# head) judges which delays are justified — not the secretary whose deadline it is.
+LATE_CARD_JUDGE = "movement.edit"
+
+
+def late_card_students(actor: ActiveRole) -> QuerySet[Student]:
+    """Students whose late card the actor may judge: the organization's; a department head
+    bound to a department, those who have been in one of its groups (the late-card list's
+    scope, which keeps students who have left since)."""
+    if not actor.has(LATE_CARD_JUDGE):
+        return Student.objects.none()
+    students = _organization_students(actor)
+    if actor.role == Role.DEPT_HEAD and actor.department_id is not None:
+        inside = Student.objects.filter(memberships__group__department_id=actor.department_id)
+        students = students.filter(pk__in=inside.values("pk"))
+    return students
+
+
+def get_late_card_students_or_404(actor: ActiveRole, student_ids: set[int]) -> list[Student]:
+    """All of `student_ids` among the students whose late cards the actor may judge, or 404."""
+    students = list(
+        late_card_students(actor).filter(pk__in=student_ids).select_related("person")
+    )
+    if len(students) != len(student_ids):
+        raise Http404
+    return students
+
+
+def get_justification_for_user_or_404(
+    actor: ActiveRole, justification_id: int
+) -> LateCardJustification:
+    justifications = LateCardJustification.objects.filter(
+        student__in=late_card_students(actor)
+    ).select_related("student__person")
+    return get_object_or_404(justifications, pk=justification_id)
+
+
 def employees_visible_to(actor: ActiveRole) -> QuerySet[Employee]:
     if not actor.has_any("staff.view", "staff.edit"):
         return Employee.objects.none()
@@ -170,6 +273,10 @@ def can_link_guardians(actor: ActiveRole) -> bool:
 
 def can_record_consents(actor: ActiveRole) -> bool:
     return actor.has_any("students.edit_all", "guardians.link", "students.edit_contacts_own_group")
+
+
+def can_judge_late_cards(actor: ActiveRole) -> bool:
+    return actor.has(LATE_CARD_JUDGE)
 
 
 def can_view_staff(actor: ActiveRole) -> bool:

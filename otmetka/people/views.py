@@ -43,6 +43,7 @@ from otmetka.people.permissions import (
     can_link_guardians,
     can_mark_card_checked,
     can_record_consents,
+    card_read_only,
     get_consent_for_user_or_404,
     get_consent_person_for_user_or_404,
     get_employee_for_user_or_404,
@@ -222,15 +223,18 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
     role = role_of(request)
     student = get_student_for_user_or_404(role, student_id)
     _record_card_view(request, role, student)
+    # A curator's student who has left the group: the card to read, without a change button.
+    changes = not card_read_only(role, student)
     return render(request, "people/student_detail.html", {
         "card": selectors.student_card(student, _today(role)),
         "student": student,
         "person": student.person,
+        "read_only": not changes,
         "can_edit_card": can_edit_student_card(role),
-        "can_edit_contacts": can_edit_contacts(role),
-        "can_link_guardians": can_link_guardians(role),
-        "can_record_consents": can_record_consents(role),
-        "can_mark_checked": can_mark_card_checked(role),
+        "can_edit_contacts": changes and can_edit_contacts(role),
+        "can_link_guardians": changes and can_link_guardians(role),
+        "can_record_consents": changes and can_record_consents(role),
+        "can_mark_checked": changes and can_mark_card_checked(role),
         "can_create_account": role.has("users.students"),
         "today": _today(role),
     })

@@ -103,8 +103,14 @@ class MarkEditForm(forms.Form):
         field.queryset = WorkKind.objects.filter(organization_id=organization_id, is_active=True)
 
 
-def _default_until() -> dt.datetime:
-    return timezone.localtime() + dt.timedelta(days=3)
+UNLOCK_DAYS_PROPOSED = 3
+
+
+def default_until() -> dt.datetime:
+    """What «Действует до» proposes: three days from now, to the minute (the field's
+    precision). Enough to correct a journal, well inside the 14 days an unlock may last."""
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return now + dt.timedelta(days=UNLOCK_DAYS_PROPOSED)
 
 
 class UnlockGrantForm(forms.Form):
@@ -113,7 +119,7 @@ class UnlockGrantForm(forms.Form):
         label=_("Действует до"),
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
-        initial=_default_until,
+        initial=default_until,
     )
 
 
@@ -131,4 +137,5 @@ class UnlockAnswerForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
+        initial=default_until,
     )

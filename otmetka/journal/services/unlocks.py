@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otmetka.academics.models import Workload
-from otmetka.accounts.permissions import ActiveRole
+from otmetka.accounts.permissions import ActiveRole, users_with_right
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.journal.models import JournalUnlock, UnlockRequest
@@ -106,7 +106,30 @@ def unlock_request_create(*, actor: ActiveRole, workload: Workload, reason: str)
         obj=request,
         reason=reason,
     )
+    _announce_request(actor, request)
     return request
+
+
+def _announce_request(actor: ActiveRole, request: UnlockRequest) -> None:
+    """Tell those who answer unlock requests (the deputy, the administrator: whoever holds
+    `journal.unlock` here) that one waits; «Разблокировки» in their menu counts them."""
+    workload = request.workload
+    teacher = actor.person.short_name if actor.person is not None else actor.user.username
+    notify(
+        user_ids=users_with_right(actor.organization_id, "journal.unlock")
+        .exclude(pk=actor.user.pk)
+        .values_list("pk", flat=True),
+        organization_id=actor.organization_id,
+        kind=Notification.Kind.UNLOCK_REQUEST,
+        title=_("%(teacher)s просит разблокировать журнал %(journal)s")
+        % {"teacher": teacher, "journal": _journal_name(workload)},
+        body=request.reason,
+        url=reverse("journal:unlock_list"),
+    )
+
+
+def _journal_name(workload: Workload) -> str:
+    return f"{workload.item.index} {workload.item.name} · {workload.group}"
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
-"""The teacher's journals and the journal grid, where marks and absences are typed."""
+"""The journals list (a teacher's own; all of them, filtered and in pages, for those who read
+every journal) and the journal grid, where marks and absences are typed."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from otmetka.academics.models import Workload
-from otmetka.accounts.permissions import right_required, role_of
+from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.journal.cells import cell_html
 from otmetka.journal.forms.grid import CellForm, LessonCreateForm, UnlockRequestForm
+from otmetka.journal.forms.journals import JournalFilterForm
 from otmetka.journal.models import (
     ABSENCE_CODES,
     NUMERIC_MARKS,
@@ -45,7 +49,7 @@ from otmetka.journal.selectors import (
 from otmetka.journal.services.marks import cell_save
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.views import parse_id
+from otmetka.lib.views import paginate, parse_id, query_without_page
 from otmetka.people.models import Student
 
 READ_RIGHTS = (
@@ -63,6 +67,8 @@ SUBSTITUTED_SHOWN = 100  # the latest substituted lessons listed under the teach
 def journal_list(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     today = local_today(role.organization.timezone)
+    if role.has("journal.view_all"):
+        return _all_journals(request, role, today)
     journals = (
         journals_visible_to(role)
         .filter(academic_year__date_from__lte=today, academic_year__date_to__gte=today)
@@ -82,6 +88,21 @@ def journal_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "journal/journal_list.html", {"journals": journals, "substituted": substituted}
     )
+
+
+def _all_journals(request: HttpRequest, role: ActiveRole, today: dt.date) -> HttpResponse:
+    """The journals of the college (of a head's department), filtered as the address says and
+    a page at a time: the current academic year when the address names none."""
+    form = JournalFilterForm(request.GET, organization_id=role.organization_id, today=today)
+    journals = (
+        form.apply(journals_visible_to(role))
+        .select_related("group", "item", "subgroup", "teacher__person")
+        .order_by("group__name", "item__position", "item__index", "subgroup__name", "pk")
+    )
+    return render(request, "journal/journal_list.html", {
+        "all_journals": True, "form": form, "page": paginate(request, journals),
+        "query": query_without_page(request),
+    })
 
 
 @right_required(*READ_RIGHTS)

@@ -31,11 +31,26 @@ UNLOCK_RIGHTS = ("journal.unlock",)
 def unlock_list(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     pending, active = unlock_overview(role.organization_id)
+    answer_form = UnlockAnswerForm()
+    # One proposed term for every request's row, in the field's own format.
+    until = answer_form["valid_until"].value().strftime("%Y-%m-%dT%H:%M")
     return render(
         request,
         "journal/unlock_list.html",
-        {"pending": pending, "active": active, "answer_form": UnlockAnswerForm()},
+        {"pending": pending, "active": active, "answer_form": answer_form, "until": until},
     )
+
+
+@right_required(*UNLOCK_RIGHTS)
+def unlock_badge(request: HttpRequest) -> HttpResponse:
+    """The count of requests waiting for an answer, shown next to «Разблокировки» in the menu
+    (loaded by the menu itself, so no other page pays for it)."""
+    role = role_of(request)
+    pending = UnlockRequest.objects.filter(
+        workload__group__organization_id=role.organization_id,
+        status=UnlockRequest.Status.PENDING,
+    ).count()
+    return render(request, "journal/unlock_badge.html", {"pending": pending})
 
 
 @right_required(*UNLOCK_RIGHTS)

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from otmetka.academics.models import Membership
+from otmetka.academics.models import Membership, Workload
+from otmetka.accounts.rights import DEFAULT_RIGHTS
 from otmetka.accounts.roles import Role
-from otmetka.messaging.permissions import can_write_to, recipients_for, reply_recipients_for
+from otmetka.accounts.services import rights_set
+from otmetka.messaging.permissions import (
+    can_write_to,
+    recipients_for,
+    reply_recipients_for,
+    writable_groups,
+)
 from otmetka.messaging.tests.support import actor, actor_for, send
+from otmetka.org.models import AcademicYear
 from otmetka.test import World
 
 STAFF = {
@@ -53,11 +61,42 @@ def test_a_student_who_left_the_group_writes_to_nobody_of_it(world: World) -> No
     assert names(world, "parent") == set()
 
 
-def test_staff_write_to_staff_and_the_curator_also_to_their_group(world: World) -> None:
-    assert names(world, "teacher") == STAFF - {"teacher"}
+def test_staff_write_to_staff_the_curator_and_teachers_also_to_their_groups(
+    world: World,
+) -> None:
+    # Положение 4.6: teachers «организуют обмен информацией с обучающимися и родителями» of
+    # the groups they teach (ИС-21 for the teacher, ИС-22 for the other teacher).
+    assert names(world, "teacher") == STAFF - {"teacher"} | {"student", "parent"}
+    assert names(world, "other_teacher") == STAFF - {"other_teacher"} | {
+        "other_student",
+        "other_parent",
+    }
     assert names(world, "curator", Role.CURATOR) == STAFF - {"curator"} | {"student", "parent"}
-    # In the teacher role the same person writes to staff only (the curator's right is a role's).
+    # In the teacher role the same person teaches no group this year: staff only (the
+    # curator's right is a role's).
     assert names(world, "curator", Role.TEACHER) == STAFF - {"curator"}
+
+
+def test_a_teacher_writes_first_only_while_teaching_the_group_this_year(world: World) -> None:
+    Workload.objects.filter(pk=world.college.workload.pk).update(
+        academic_year=AcademicYear.objects.create(
+            organization=world.org,
+            name="2025/2026",
+            date_from=dt.date(2025, 9, 1),
+            date_to=dt.date(2026, 8, 31),
+        )
+    )
+    assert names(world, "teacher") == STAFF - {"teacher"}
+
+
+def test_the_administrator_may_take_the_teachers_right_away(world: World) -> None:
+    rights_set(
+        actor=actor(world, "admin"),
+        role=Role.TEACHER,
+        rights=DEFAULT_RIGHTS[Role.TEACHER] - {"messages.write_taught_groups"},
+    )
+    assert names(world, "teacher") == STAFF - {"teacher"}
+    assert not writable_groups(actor(world, "teacher")).exists()
 
 
 def test_the_director_writes_to_students_and_parents_of_every_group(world: World) -> None:
@@ -87,6 +126,12 @@ def test_dismissed_staff_are_not_offered(world: World) -> None:
 
 def test_a_teacher_may_answer_a_parent_who_wrote_to_them(world: World) -> None:
     letter = send(world, "parent", ["teacher"])
+    # Without the right to write first to their groups, a teacher still answers.
+    rights_set(
+        actor=actor(world, "admin"),
+        role=Role.TEACHER,
+        rights=DEFAULT_RIGHTS[Role.TEACHER] - {"messages.write_taught_groups"},
+    )
     teacher = actor(world, "teacher")
     assert not can_write_to(teacher, world.user("parent"))
     replies = reply_recipients_for(teacher, letter)

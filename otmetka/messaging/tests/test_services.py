@@ -43,7 +43,8 @@ def test_a_curator_writes_to_a_parent_and_the_parent_is_notified(
         ("parent", "director"),
         ("student", "other_student"),
         ("other_parent", "parent"),
-        ("teacher", "parent"),  # teachers answer parents, they do not start threads
+        # A teacher writes first only to the families of the groups they teach (ИС-22).
+        ("other_teacher", "parent"),
     ],
 )
 def test_forbidden_recipients_are_refused_and_nothing_is_saved(
@@ -118,7 +119,7 @@ def test_a_curator_may_not_broadcast_to_a_group_they_do_not_curate(world: World)
     with pytest.raises(NotAllowed):
         send(
             world,
-            "teacher",
+            "other_teacher",
             [],
             group_broadcast=GroupBroadcast(group_id=world.college.group.pk, audience="parents"),
         )

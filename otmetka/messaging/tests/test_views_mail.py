@@ -262,6 +262,46 @@ def test_the_curator_picks_students_and_parents_of_their_group(world: World) -> 
     assert f"parents:{world.college.other_group.pk}" not in choices
 
 
+def test_a_teacher_writes_first_to_the_families_of_the_groups_they_teach(world: World) -> None:
+    """Положение 4.6: a teacher «организует обмен информацией с обучающимися и родителями»."""
+    client = world.client_for("teacher")
+    page = client.get(reverse("messaging:compose"))
+    groups = [(g.label, [o.name for o in g.options]) for g in page.context["groups"]]
+    assert groups == [
+        ("Обучающиеся группы ИС-21", ["Студентов Иван Петрович"]),
+        ("Родители группы ИС-21", ["Студентова Мария Ивановна"]),
+    ]
+    choices = dict(page.context["form"].fields["broadcast"].choices)
+    assert choices[f"students:{world.college.group.pk}"] == "Всем обучающимся группы ИС-21"
+    assert f"students:{world.college.other_group.pk}" not in choices
+    response = client.post(
+        reverse("messaging:compose"),
+        {"recipients": [world.user("parent").pk], "subject": "Долг по МДК", "body": "Текст"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("messaging:compose"),
+        {
+            "broadcast": f"students:{world.college.group.pk}",
+            "subject": "Контрольная",
+            "body": "В четверг.",
+        },
+    )
+    assert response.status_code == 302
+    letters = Message.objects.filter(sender=world.user("teacher")).order_by("pk")
+    assert [list(m.recipients.values_list("user_id", flat=True)) for m in letters] == [
+        [world.user("parent").pk],
+        [world.user("student").pk],
+    ]
+    # Not to the families of a group they do not teach.
+    refused = client.post(
+        reverse("messaging:compose"),
+        {"recipients": [world.user("other_parent").pk], "subject": "Тема", "body": "Текст"},
+    )
+    assert refused.status_code == 400
+    assert Message.objects.count() == 2
+
+
 def test_compose_sends_and_opens_the_thread(world: World) -> None:
     response = world.client_for("parent").post(
         reverse("messaging:compose"),
@@ -327,9 +367,9 @@ def test_compose_prefills_the_recipient_from_the_address(world: World) -> None:
         reverse("messaging:compose"), {"to": world.user("director").pk}
     )
     assert [o.name for o in page.context["chosen"]] == ["Криволапов Игорь Николаевич"]
-    # Someone the teacher may not write to is not shown.
+    # Someone the teacher may not write to (a parent of a group they do not teach) is not shown.
     page = world.client_for("teacher").get(
-        reverse("messaging:compose"), {"to": world.user("parent").pk}
+        reverse("messaging:compose"), {"to": world.user("other_parent").pk}
     )
     assert page.context["chosen"] == []
 

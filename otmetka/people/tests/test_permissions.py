@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from otmetka.academics.models import Membership
-from otmetka.org.models import Department
+from otmetka.org.models import AcademicYear, Department
 from otmetka.people.permissions import (
     can_create_account_for,
     can_edit_contacts,
@@ -17,6 +17,9 @@ from otmetka.people.permissions import (
     can_edit_student_card,
     can_link_guardians,
     can_record_consents,
+    card_read_only,
+    cards_openable_by,
+    contact_scope,
     employees_visible_to,
     persons_with_consents_visible_to,
     students_visible_to,
@@ -32,17 +35,60 @@ def test_whole_college_for_view_all_and_nothing_of_the_stranger(world: World) ->
     assert visible == {world.college.student, world.college.other_student}
 
 
-def test_curator_sees_students_in_own_group_today(world: World) -> None:
+def test_curator_sees_own_group_today_and_those_who_left_it_this_academic_year(
+    world: World,
+) -> None:
     curator = actor(world, "curator", "curator")
     left = make_student(world.org, "Ушедший", "Олег", group=world.college.group,
                         date_to=TODAY - dt.timedelta(days=1))
+    first_day = make_student(world.org, "Сентябрьский", "Олег", group=world.college.group,
+                             date_to=world.college.year.date_from)
+    last_year = make_student(world.org, "Прошлогодний", "Олег", group=world.college.group,
+                             date_to=world.college.year.date_from - dt.timedelta(days=1))
     coming = make_student(world.org, "Будущий", "Олег", group=world.college.group,
                           date_from=TODAY + dt.timedelta(days=1))
     last_day = make_student(world.org, "Последний", "Олег", group=world.college.group,
                             date_to=TODAY)
     visible = set(students_visible_to(curator))
-    assert visible == {world.college.student, last_day}
-    assert left not in visible and coming not in visible
+    assert visible == {world.college.student, last_day, left, first_day}
+    assert last_year not in visible and coming not in visible
+    # Those who left are the curator's to read, not to change.
+    assert set(contact_scope(curator, full_rights=("students.edit_all",))) == {
+        world.college.student,
+        last_day,
+    }
+    assert card_read_only(curator, left) and not card_read_only(curator, last_day)
+    assert not card_read_only(actor(world, "secretary"), left)
+
+
+def test_without_an_academic_year_the_curators_year_begins_on_1_september(world: World) -> None:
+    AcademicYear.objects.filter(organization=world.org).update(
+        date_from=dt.date(2027, 9, 1), date_to=dt.date(2028, 8, 31)
+    )
+    august = make_student(world.org, "Августовский", "Олег", group=world.college.group,
+                          date_to=dt.date(2026, 8, 31))
+    september = make_student(world.org, "Сентябрьский", "Олег", group=world.college.group,
+                             date_to=dt.date(2026, 9, 1))
+    visible = set(students_visible_to(actor(world, "curator", "curator")))
+    assert september in visible and august not in visible
+
+
+def test_a_list_links_only_to_the_cards_the_actor_may_open(
+    world: World, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    old = make_student(world.org, "Прошлогодний", "Олег", group=world.college.group,
+                       date_to=dt.date(2026, 6, 30))
+    ids = [world.college.student.pk, world.college.other_student.pk, old.pk]
+    curator = actor(world, "curator", "curator")
+    secretary = actor(world, "secretary")
+    teacher = actor(world, "teacher")
+    for role in (curator, secretary, teacher):
+        role.rights  # noqa: B018 -- loaded once per request by the decorator
+    with django_assert_num_queries(1):
+        assert cards_openable_by(curator, ids) == {world.college.student.pk}
+    with django_assert_num_queries(0):
+        assert cards_openable_by(secretary, ids) == set(ids)
+        assert cards_openable_by(teacher, ids) == frozenset()
 
 
 def test_a_student_moved_between_curated_groups_appears_once(world: World) -> None:
