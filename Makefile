@@ -9,7 +9,7 @@ DEMO_SIZE ?= college
 export DJANGO_SETTINGS_MODULE := otmetka.settings
 
 .PHONY: run install migrate demo test lint types migrations-check messages makemessages \
-        test-sqlite test-postgres bench clean
+        test-sqlite test-postgres bench clean system-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,12 @@ test-sqlite: install
 test-postgres: install
 	OTMETKA_REQUIRE_BROWSER=1 scripts/with-postgres.sh $(BIN)/pytest -q
 
-test: messages lint types migrations-check test-sqlite test-postgres
+# Chromium, PostgreSQL, gettext, faketime, Pango and fonts: installed when we are root with
+# apt-get, otherwise the command to install them is printed before anything runs.
+system-packages:
+	@scripts/system-packages.sh
+
+test: system-packages messages lint types migrations-check test-sqlite test-postgres
 
 bench: migrate
 	$(BIN)/python -m bench.run
