@@ -9,7 +9,7 @@ DEMO_SIZE ?= college
 export DJANGO_SETTINGS_MODULE := otmetka.settings
 
 .PHONY: run install migrate demo test lint types migrations-check messages makemessages \
-        test-sqlite test-postgres bench clean system-packages
+        test-sqlite test-postgres test-dates test-other-date bench clean system-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,12 +59,25 @@ test-sqlite: install
 test-postgres: install
 	OTMETKA_REQUIRE_BROWSER=1 scripts/with-postgres.sh $(BIN)/pytest -q
 
+# The SQLite suite with the system clock moved (faketime) to each of DATES, a complete run for
+# each: the summer holidays, 1 September, 31 December, a working Saturday, 29 February.
+DATES ?= 2027-07-15 2026-09-01 2026-12-31 2025-11-01 2028-02-29
+# The one date `make test` (and so CI) moves the clock to: the first of DATES that is not today.
+TEST_DATE ?= $(firstword $(filter-out $(shell date +%F),$(DATES)))
+
+test-dates: install
+	OTMETKA_REQUIRE_BROWSER=1 scripts/test-dates.sh $(DATES)
+
+test-other-date: install
+	OTMETKA_REQUIRE_BROWSER=1 scripts/test-dates.sh $(TEST_DATE)
+
 # Chromium, PostgreSQL, gettext, faketime, Pango and fonts: installed when we are root with
 # apt-get, otherwise the command to install them is printed before anything runs.
 system-packages:
 	@scripts/system-packages.sh
 
-test: system-packages messages lint types migrations-check test-sqlite test-postgres
+test: system-packages messages lint types migrations-check test-sqlite test-postgres \
+      test-other-date
 
 bench: migrate
 	$(BIN)/python -m bench.run

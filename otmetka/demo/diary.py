@@ -29,7 +29,7 @@ SIBLING_FIRST_NAME = "Дарья"
 CLASSMATES_WITHOUT_CONSENT = 3
 # (value, work kind, comment) of the demo student's marks in the current week.
 WEEK_MARKS: tuple[tuple[str, str, str], ...] = (
-    ("5", "Ответ на уроке", "Подробный ответ у доски"),
+    ("5", "Устный ответ", "Подробный ответ у доски"),
     ("4", "Практическая работа", "Есть неточности в оформлении"),
     ("5", "Самостоятельная работа", ""),
 )
@@ -93,7 +93,8 @@ def add_demo_sibling(builder: _CollegeBuilder) -> Student | None:
         ),
     )
     order_no = f"{300 + intake % 100}-к"
-    order_date = dt.date(intake, 8, 25)
+    first_day = builder.calendar.year_start(intake)
+    order_date = first_day - dt.timedelta(days=7)
     while order_date.weekday() >= 5:
         order_date -= dt.timedelta(days=1)
     builder.file_numbers[intake] += 1
@@ -115,14 +116,14 @@ def add_demo_sibling(builder: _CollegeBuilder) -> Student | None:
         Membership(
             group=info.group,
             student=sibling,
-            date_from=dt.date(intake, 9, 1),
+            date_from=first_day,
             basis=f"Приказ № {order_no} от {order_date:%d.%m.%Y}",
         ),
     )
     subgroup = builder.add(
         "subgroup_memberships",
         SubgroupMembership(
-            subgroup=info.subgroups[0], student=sibling, date_from=dt.date(intake, 9, 1)
+            subgroup=info.subgroups[0], student=sibling, date_from=first_day
         ),
     )
     from otmetka.demo.generator import _Open  # the generator imports this module

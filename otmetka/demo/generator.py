@@ -35,6 +35,7 @@ from otmetka.academics.models import (
 from otmetka.accounts.models import RoleAssignment, User
 from otmetka.accounts.roles import Role
 from otmetka.demo import catalog
+from otmetka.demo.calendar import demo_calendar
 from otmetka.demo.catalog import CollegeSpec, ProgramSpec
 from otmetka.demo.diary import add_demo_sibling, complete_demo_diary
 from otmetka.demo.journal import JOURNAL_BUCKETS, add_journals, stamp_journal_times
@@ -419,7 +420,10 @@ class _CollegeBuilder:
         self.spec = spec
         self.rng = rng
         self.fake = fake
-        self.current_year = today.year if today.month >= 9 else today.year - 1
+        # The usual college calendar, or one whose summer edge moved so that `today` is in a
+        # semester under way (otmetka/demo/calendar.py).
+        self.calendar = demo_calendar(today)
+        self.current_year = self.calendar.current_year
         self.identities: set[tuple[str, dt.date | None]] = set()
         self.positions: dict[str, Position] = {}
         self.templates: dict[str, list[ItemTemplate]] = {}
@@ -545,23 +549,16 @@ class _CollegeBuilder:
             name=spec.name, short_name=spec.short_name, inn=self.inn(), address=spec.address,
             timezone="Asia/Tomsk", credentials_contact=spec.credentials_contact,
         ))
-        for start in (self.current_year - 1, self.current_year):
+        for year in self.calendar.years():
             self.year = self.add("academic_years", AcademicYear(
-                organization=self.organization, name=f"{start}/{start + 1}",
-                date_from=dt.date(start, 9, 1), date_to=dt.date(start + 1, 8, 31),
+                organization=self.organization, name=year.name,
+                date_from=year.date_from, date_to=year.date_to,
             ))
-            for kind, number, name, date_from, date_to in (
-                (Period.Kind.SEMESTER, 1, "1 семестр", dt.date(start, 9, 1),
-                 dt.date(start, 12, 28)),
-                (Period.Kind.HOLIDAYS, 1, "Зимние каникулы", dt.date(start, 12, 29),
-                 dt.date(start + 1, 1, 11)),
-                (Period.Kind.SEMESTER, 2, "2 семестр", dt.date(start + 1, 1, 12),
-                 dt.date(start + 1, 6, 30)),
-                (Period.Kind.HOLIDAYS, 2, "Летние каникулы", dt.date(start + 1, 7, 1),
-                 dt.date(start + 1, 8, 31)),
-            ):
-                self.add("periods", Period(academic_year=self.year, kind=kind, number=number,
-                                           name=name, date_from=date_from, date_to=date_to))
+            for period in year.periods:
+                self.add("periods", Period(
+                    academic_year=self.year, kind=period.kind, number=period.number,
+                    name=period.name, date_from=period.date_from, date_to=period.date_to,
+                ))
         self.full_time = self.add("departments", Department(
             organization=self.organization, name="Очное отделение",
             form_of_study=Department.Form.FULL_TIME,
@@ -648,7 +645,7 @@ class _CollegeBuilder:
     def employee(self, person: Person, positions: list[str], *, department: Department | None,
                  dismissal: dt.date | None = None) -> Employee:
         assert person.birth_date is not None
-        latest = dt.date(self.current_year, 8, 31)
+        latest = self.calendar.year_start(self.current_year) - dt.timedelta(days=1)
         earliest = min(latest, max(dt.date(person.birth_date.year + 22, 8, 25),
                                    dt.date(1995, 8, 25)))
         employee = self.add("employees", Employee(
@@ -726,7 +723,9 @@ class _CollegeBuilder:
                      else self.spec.students_per_group)
         intake = info.group.intake_year
         order_no = f"{300 + intake % 100 + (7 if spec.part_time else 0)}-к"
-        order_date = dt.date(intake, 8, 28 if spec.part_time else 25)
+        # A week before the academic year (25 August), four days for the part-time department.
+        order_date = self.calendar.year_start(intake) - dt.timedelta(days=4 if spec.part_time
+                                                                      else 7)
         while order_date.weekday() >= 5:
             order_date -= dt.timedelta(days=1)
         for number in range(self.rng.randint(low, high)):
@@ -740,7 +739,7 @@ class _CollegeBuilder:
             self.open_rows[id(student)].subgroup = self.add(
                 "subgroup_memberships",
                 SubgroupMembership(subgroup=subgroup, student=student,
-                                   date_from=dt.date(intake, 9, 1)),
+                                   date_from=self.calendar.year_start(intake)),
             )
 
     def student(self, info: _GroupInfo, order_no: str, order_date: dt.date, *,
@@ -783,7 +782,7 @@ class _CollegeBuilder:
             card_checked_at=order_date + dt.timedelta(days=self.rng.randint(1, 3)),
         ))
         self.open_rows[id(student)] = _Open(self.add("memberships", Membership(
-            group=info.group, student=student, date_from=dt.date(intake, 9, 1),
+            group=info.group, student=student, date_from=self.calendar.year_start(intake),
             basis=f"Приказ № {order_no} от {order_date:%d.%m.%Y}",
         )))
         if demo:
@@ -863,7 +862,10 @@ class _CollegeBuilder:
             # A parallel group of the same program if there is one, else of another program.
             target = min(targets, key=lambda other: (other.spec.area != info.spec.area,
                                                      self.groups.index(other)))
-            self.transfer(info, target, student, self.movement_day(info))
+            day = self.movement_day(info)
+            if day is None:
+                continue
+            self.transfer(info, target, student, day)
             moved.add(id(student))
         expelled = 0
         for info, student in movable:
@@ -871,15 +873,23 @@ class _CollegeBuilder:
                 break
             if id(student) in moved:
                 continue
-            self.close(student, self.movement_day(info) - dt.timedelta(days=1))
+            day = self.movement_day(info)
+            if day is None:
+                continue
+            self.close(student, day - dt.timedelta(days=1))
             student.status = Student.Status.EXPELLED
             self.expelled.add(id(student.person))
             expelled += 1
 
-    def movement_day(self, info: _GroupInfo) -> dt.date:
+    def movement_day(self, info: _GroupInfo) -> dt.date | None:
+        """A weekday a month after the group's intake, since last September, a week ago at the
+        latest; None when the group started too recently for that (early in the year)."""
         earliest = max(dt.date(info.group.intake_year, 10, 1),
                        dt.date(self.current_year - 1, 9, 15))
-        return self.day_between(earliest, self.today - dt.timedelta(days=7), weekday=True)
+        latest = self.today - dt.timedelta(days=7)
+        if earliest > latest:
+            return None
+        return self.day_between(earliest, latest, weekday=True)
 
     def close(self, student: Student, last_day: dt.date) -> None:
         rows = self.open_rows.pop(id(student))

@@ -4,10 +4,10 @@ Runs after a college's plan is laid out (`generator._CollegeBuilder.build`) and 
 rows to the same plan: the organization's work kinds, a КТП for every workload line of the
 current year, and for every semester of that year up to the day before `today` the lessons at
 the rate the line's hours give (two hours a pair), each with the next topic of the plan, on
-weekdays outside public holidays, with pair numbers that clash neither for the group nor for the
-teacher where that is possible. Marks and absences go only to students on the roll on the
-lesson's day (dated memberships; subgroup memberships for a subgroup's line). The demo is
-generated data, not user actions: no journal history rows are written for it.
+days from Monday to Saturday outside public holidays, with pair numbers that clash neither for
+the group nor for the teacher where that is possible. Marks and absences go only to students on
+the roll on the lesson's day (dated memberships; subgroup memberships for a subgroup's line).
+The demo is generated data, not user actions: no journal history rows are written for it.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ JOURNAL_BUCKETS: tuple[str, ...] = (
 )
 
 PAIRS_A_DAY = 6
+# The demo colleges teach six days a week, as many colleges do; Saturday is shorter (its own
+# bells, catalog.SATURDAY_PAIRS) and has four pairs at most.
+SATURDAY_PAIRS_A_DAY = 4
 # Non-working public holidays that fall inside the semesters (month, day).
 PUBLIC_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({
     (11, 4), (12, 31), (2, 23), (3, 8), (5, 1), (5, 9), (6, 12),
@@ -81,9 +84,9 @@ ABSENCE_BY_LEVEL = (0.6, 1.0, 1.8)  # multiplies ABSENCE_SHARE
 
 # Work kinds (by name in DEFAULT_WORK_KINDS) a lesson type's marks are given for, weighted.
 WORK_KINDS_BY_TYPE: dict[str, tuple[tuple[str, int], ...]] = {
-    LessonType.THEORY: (("Ответ на уроке", 6), ("Домашнее задание", 2),
+    LessonType.THEORY: (("Устный ответ", 6), ("Домашнее задание", 2),
                         ("Самостоятельная работа", 1), ("Тестирование", 1)),
-    LessonType.PRACTICAL: (("Практическая работа", 8), ("Ответ на уроке", 2)),
+    LessonType.PRACTICAL: (("Практическая работа", 8), ("Устный ответ", 2)),
     LessonType.LABORATORY: (("Лабораторная работа", 1),),
     LessonType.CONTROL: (("Контрольная работа", 1),),
     LessonType.SEMINAR: (("Доклад", 2), ("Реферат", 1)),
@@ -94,12 +97,21 @@ WORK_KINDS_BY_TYPE: dict[str, tuple[tuple[str, int], ...]] = {
 SECOND_MARK_KIND = "Домашнее задание"
 
 
+def pairs_a_day(day: dt.date) -> int:
+    """The most pairs a group has on `day`: six on weekdays, four on Saturdays."""
+    return SATURDAY_PAIRS_A_DAY if day.weekday() == 5 else PAIRS_A_DAY
+
+
+def bells_of(day: dt.date) -> tuple[tuple[dt.time, dt.time], ...]:
+    return catalog.SATURDAY_PAIRS if day.weekday() == 5 else catalog.WEEKDAY_PAIRS
+
+
 def semester_days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
-    """Teaching days of a semester: weekdays that are not public holidays."""
+    """Teaching days of a semester: Monday to Saturday, public holidays excepted."""
     days = []
     day = date_from
     while day <= date_to:
-        if day.weekday() < 5 and (day.month, day.day) not in PUBLIC_HOLIDAYS:
+        if day.weekday() < 6 and (day.month, day.day) not in PUBLIC_HOLIDAYS:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
@@ -225,7 +237,7 @@ class JournalBuilder:
         if not any(id(student) in cells.marked for cells in self.demo_cells):
             for cells in reversed(self.demo_cells):
                 if student in cells.roster and id(student) not in cells.attended:
-                    self.mark(cells.lesson, student, 1, "Ответ на уроке", cells.user)
+                    self.mark(cells.lesson, student, 1, "Устный ответ", cells.user)
                     cells.marked.add(id(student))
                     break
         if not any(cells.absent for cells in self.demo_cells):
@@ -385,7 +397,7 @@ class JournalBuilder:
                 left = []
                 for line in pending:
                     teacher = id(line.workload.teacher)
-                    pair = next((number for number in range(1, PAIRS_A_DAY + 1)
+                    pair = next((number for number in range(1, pairs_a_day(day) + 1)
                                  if number not in taken and (teacher, number) not in teacher_busy),
                                 None)
                     if pair is None:
@@ -417,7 +429,7 @@ class JournalBuilder:
         return self.levels[key]
 
     def filled_at(self, day: dt.date, pair: int) -> dt.datetime:
-        ends = catalog.WEEKDAY_PAIRS[pair - 1][1]
+        ends = bells_of(day)[pair - 1][1]
         moment = dt.datetime.combine(day, ends, tzinfo=self.zone)
         moment += dt.timedelta(minutes=self.rng.randint(3, 150))
         roll = self.rng.random()

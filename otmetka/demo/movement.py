@@ -37,6 +37,7 @@ from otmetka.demo import catalog
 from otmetka.journal.models import Attendance, Lesson, Mark
 from otmetka.movement import services
 from otmetka.movement.models import ExpulsionReason, Order, OrderKind
+from otmetka.org.models import AcademicYear
 from otmetka.people.models import Student
 
 # Logins prefixes of the demo colleges: "" for ТПТ, "ttit-" for ТТИТ.
@@ -60,8 +61,12 @@ def _at(day: dt.date, hour: int, minute: int, tz: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(tz))
 
 
-def _year_end(day: dt.date) -> dt.date:
-    """31 August: the last day of the academic year of `day`."""
+def _year_end(organization_id: int, day: dt.date) -> dt.date:
+    """The last day of the college's academic year of `day` (31 August in the usual calendar;
+    the demo's calendar may move the summer's edge, otmetka/demo/calendar.py)."""
+    year = AcademicYear.objects.filter(organization_id=organization_id).on_day(day).first()
+    if year is not None:
+        return year.date_to
     return dt.date(day.year + (1 if day.month >= 9 else 0), 8, 31)
 
 
@@ -246,7 +251,7 @@ def _college(actor: ActiveRole, roll: _Roll, today: dt.date, cleanup: _Cleanup) 
 
     on_leave = roll.largest(leave_on)
     if on_leave is not None:
-        leave_until = _year_end(leave_on)
+        leave_until = _year_end(actor.organization_id, leave_on)
         _order(
             actor,
             cleanup,
@@ -309,7 +314,7 @@ def _college(actor: ActiveRole, roll: _Roll, today: dt.date, cleanup: _Cleanup) 
                 {
                     "student": drafted.student,
                     "effective_date": next_week,
-                    "leave_until": _year_end(next_week),
+                    "leave_until": _year_end(actor.organization_id, next_week),
                     "note": "По семейным обстоятельствам",
                 }
             ],

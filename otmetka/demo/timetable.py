@@ -6,9 +6,10 @@ bells (`DayBells`) and, for every workload line with hours in the current half-y
 pairs a fortnight as its hours need over the semester's teaching weeks (two hours a pair): half
 of them every week and, for an odd number, one more on odd or even weeks. The placement is
 greedy and deterministic (no random source, so the journals drawn before are untouched): the
-busiest lines first, each pair into the earliest free pair of the least loaded weekday where
-the group (or the subgroup), the teacher and a suitable room are all free. Industrial practice
-is held at the enterprise and gets no room.
+busiest lines first, each pair into the earliest free pair of the least loaded day (Monday to
+Saturday; Saturday is shorter) where the group (or the subgroup), the teacher and a suitable
+room are all free. Industrial practice is held at the enterprise and gets no room. The demo
+teacher's first pair goes to the weekday of `today`, so that «Сегодня» has pairs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from otmetka.academics.models import CurriculumItem, Workload
 from otmetka.demo import catalog
-from otmetka.demo.journal import semester_days
+from otmetka.demo.journal import SATURDAY_PAIRS_A_DAY, semester_days
 from otmetka.org.models import BellSchedule, Period, Room
 from otmetka.schedule.models import DayBells, TimetableEntry, WeekParity
 
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 # Buckets this module fills, in insertion order (after the journals).
 TIMETABLE_BUCKETS: tuple[str, ...] = ("day_bells", "timetable_entries")
 
-WEEKDAYS = (1, 2, 3, 4, 5)
+# Monday to Saturday (ISO weekdays): the demo colleges teach six days a week, Saturday is shorter.
+WEEKDAYS = (1, 2, 3, 4, 5, 6)
 PAIRS_A_DAY = 6
 SATURDAY = 6
 # Programs whose own subjects are taught in computer rooms.
@@ -95,14 +97,31 @@ class TimetableBuilder:
             teacher_load[id(line.workload.teacher)] += line.pairs
         order = sorted(range(len(lines)), key=lambda number: (
             -lines[number].pairs, -teacher_load[id(lines[number].workload.teacher)], number))
+        # The demo teacher has a pair every week on the weekday of `today`: whoever opens the
+        # demo finds pairs on the teacher's «Сегодня» page, whatever the day.
+        today = self.college.today.isoweekday()
+        demo = self.demo_line(lines) if today in WEEKDAYS else None
+        if demo is not None:
+            self.place(demo, ((0, 1),), semester, prefer=today)
         for number in order:
             line = lines[number]
-            for _ in range(line.pairs // 2):
+            for _ in range(line.pairs // 2 - (line is demo)):
                 self.place(line, ((0, 1),), semester)
             if line.pairs % 2:
                 first = self.single_parity % 2
                 self.single_parity += 1
                 self.place(line, ((first,), (1 - first,)), semester)
+
+    def demo_line(self, lines: list[_Line]) -> _Line | None:
+        """The demo teacher's line with the most pairs, of the demo group if it has one, among
+        those with a pair every week."""
+        teacher = next((teacher.employee for teacher in self.college.teachers
+                        if teacher.demo_key == "teacher"), None)
+        group = self.college.demo_group.group if self.college.demo_group is not None else None
+        own = [line for line in lines if line.workload.teacher is teacher and line.pairs >= 2]
+        if not own:
+            return None
+        return max(own, key=lambda line: (line.workload.group is group, line.pairs))
 
     def saturday_bells(self) -> None:
         saturday = next((bells for bells in self.plan.buckets["bell_schedules"]
@@ -163,20 +182,23 @@ class TimetableBuilder:
         return ordered
 
     def place(self, line: _Line, parity_options: tuple[tuple[int, ...], ...],
-              semester: Period) -> None:
-        """Put one pair of `line` into the best free cell (ties: the first parity option)."""
+              semester: Period, *, prefer: int | None = None) -> None:
+        """Put one pair of `line` into the best free cell (ties: the first parity option); on
+        the weekday `prefer` if it has one."""
         workload = line.workload
         group = id(workload.group)
         subgroup = id(workload.subgroup) if workload.subgroup is not None else None
         teacher = id(workload.teacher)
         candidates = sorted(
-            (line.days[day], pair, max(self.day_load[(group, parity, day)] for parity in parities),
-             day, option, parities)
+            (day != prefer, line.days[day], pair,
+             max(self.day_load[(group, parity, day)] for parity in parities), day, option,
+             parities)
             for option, parities in enumerate(parity_options)
-            for day in WEEKDAYS for pair in range(1, PAIRS_A_DAY + 1)
+            for day in WEEKDAYS
+            for pair in range(1, (SATURDAY_PAIRS_A_DAY if day == SATURDAY else PAIRS_A_DAY) + 1)
         )
         roomless: tuple[int, int, tuple[int, ...]] | None = None
-        for _, pair, _, day, _, parities in candidates:
+        for _, _, pair, _, day, _, parities in candidates:
             if not all(self.group_free(group, subgroup, parity, day, pair)
                        and (teacher, parity, day, pair) not in self.teacher_busy
                        for parity in parities):

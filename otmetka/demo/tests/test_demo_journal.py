@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from otmetka.academics.models import Membership, SubgroupMembership, Workload
 from otmetka.demo import catalog
 from otmetka.demo.generator import DEMO_TODAY, build_plan
-from otmetka.demo.journal import PUBLIC_HOLIDAYS, semester_days
+from otmetka.demo.journal import PUBLIC_HOLIDAYS, bells_of, semester_days
 from otmetka.journal.defaults import DEFAULT_WORK_KINDS
 from otmetka.journal.models import (
     ABSENCE_CODES,
@@ -148,7 +148,8 @@ def test_lessons_are_held_on_school_days_of_the_semester_before_today(seeded: st
     assert days
     for organization, day in days:
         assert day < DEMO_TODAY
-        assert day.weekday() < 5 and (day.month, day.day) not in PUBLIC_HOLIDAYS
+        # Monday to Saturday: the demo colleges teach six days a week.
+        assert day.weekday() < 6 and (day.month, day.day) not in PUBLIC_HOLIDAYS
         assert any(owner == organization and date_from <= day <= date_to
                    for owner, date_from, date_to in semesters)
         assert not Period.objects.holidays().on_day(day).filter(
@@ -166,7 +167,7 @@ def test_lessons_are_filled_by_their_teacher_mostly_on_the_day(seeded: str) -> N
     for lesson in lessons:
         assert lesson.status == Lesson.Status.HELD
         assert lesson.filled_at is not None and lesson.pair_number is not None
-        ends = catalog.WEEKDAY_PAIRS[lesson.pair_number - 1][1]
+        ends = bells_of(lesson.date)[lesson.pair_number - 1][1]
         assert lesson.filled_at >= dt.datetime.combine(lesson.date, ends, tzinfo=TOMSK)
         assert lesson.filled_at < dt.datetime.combine(DEMO_TODAY, dt.time(0), tzinfo=TOMSK)
         assert lesson.created_at == lesson.filled_at
@@ -248,7 +249,12 @@ def test_the_same_seed_and_day_give_the_same_journals() -> None:
     assert first != journal(2)
     earlier = journal(1, dt.date(2026, 10, 15))
     assert 0 < len(earlier) < len(first)
-    assert journal(1, dt.date(2026, 9, 1)) == []  # the first school day: nothing taught yet
+    # On 1 September the demo's year started two weeks early (otmetka/demo/calendar.py): the
+    # journals hold those two weeks, and nothing of 1 September itself yet.
+    assert 0 < len(journal(1, dt.date(2026, 9, 1))) < len(earlier)
+    september = build_plan(size="small", seed=1, today=dt.date(2026, 9, 1))
+    days = {lesson.date for lesson in september.buckets["lessons"] if isinstance(lesson, Lesson)}
+    assert min(days) == dt.date(2026, 8, 17) and max(days) == dt.date(2026, 8, 31)
 
 
 def test_in_spring_the_second_semester_continues_the_plan() -> None:
@@ -267,10 +273,13 @@ def test_in_spring_the_second_semester_continues_the_plan() -> None:
         assert lesson.topic.position > (workload.hours_first + 1) // 2
 
 
-def test_semester_days_skip_weekends_and_public_holidays() -> None:
+def test_semester_days_skip_sundays_and_public_holidays() -> None:
     days = semester_days(dt.date(2026, 11, 2), dt.date(2026, 11, 8))
     assert days == [dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 5),
-                    dt.date(2026, 11, 6)]
+                    dt.date(2026, 11, 6), dt.date(2026, 11, 7)]
+    # Saturday has its own, shorter bells.
+    assert bells_of(dt.date(2026, 11, 7)) == catalog.SATURDAY_PAIRS
+    assert bells_of(dt.date(2026, 11, 6)) == catalog.WEEKDAY_PAIRS
 
 
 def test_the_rest_of_the_semester_is_planned_from_the_timetable(seeded: str) -> None:
@@ -279,5 +288,5 @@ def test_the_rest_of_the_semester_is_planned_from_the_timetable(seeded: str) -> 
     assert not planned.filter(date__lt=DEMO_TODAY).exists()
     assert set(planned.values_list("status", flat=True)) == {Lesson.Status.PLANNED}
     weekdays = {day.isoweekday() for day in planned.values_list("date", flat=True)}
-    assert weekdays <= {1, 2, 3, 4, 5}
+    assert weekdays <= {1, 2, 3, 4, 5, 6}
     assert "запланировано занятий до конца семестра" in seeded

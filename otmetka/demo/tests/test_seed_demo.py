@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections import defaultdict
 from typing import Any
 
@@ -52,10 +51,10 @@ def roles_of(user: User) -> set[str]:
     return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
 
 
-def test_small_demo_builds_in_seconds_without_a_query_per_row(
+def test_small_demo_builds_without_a_query_per_row(
     django_assert_max_num_queries: Any,
 ) -> None:
-    started = time.perf_counter()
+    # How long the build takes is measured by `make bench` (seed_college), not here.
     # About 15,000 rows with the journals: the organization check, the inserts in batches
     # (SQLite takes at most 999 parameters a query), three updates of the journal times, the
     # demo mail and announcements (seven), and the demo orders of otmetka/demo/movement.py
@@ -63,7 +62,6 @@ def test_small_demo_builds_in_seconds_without_a_query_per_row(
     # queries each with their savepoints and audit rows, then a few for journals and times).
     with django_assert_max_num_queries(640):
         output = seed()
-    assert time.perf_counter() - started < 10
     assert Organization.objects.count() == 2
     assert Group.objects.filter(organization__short_name="ТПТ").count() == 4
     # 4 groups of 12, and the demo student's sister (the demo parent has two children).

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.accounts.roles import Role
+from otmetka.demo.calendar import demo_calendar
 from otmetka.demo.generator import DEMO_PASSWORD, DEMO_ROLES, SIZES, build_plan, write_plan
 from otmetka.demo.logins import login_table
 from otmetka.demo.messaging import seed_messaging
@@ -112,6 +113,8 @@ class Command(BaseCommand):
               "кабинетов и групп; запланировано занятий до конца семестра: %(planned)s.")
             % {"entries": written["timetable_entries"], "planned": written["planned_lessons"]}
         )
+        if note := demo_calendar(today).note():
+            self.stdout.write(note)
         self.stdout.write("")
         for line in login_table(plan.logins):
             self.stdout.write(line)
