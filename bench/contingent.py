@@ -110,3 +110,40 @@ def students_import(context: Context) -> Entry | None:
         f"{result.guardians_created} родителей (откатано); цель ≤ 30 с"
     )
     return entry("students_import", queries=len(captured.captured_queries), seconds=seconds)
+
+
+@benchmark("students_export")
+def students_export(context: Context) -> Entry | None:
+    """Seconds to build «Выгрузить всех» (every student with parents, XLSX) as the worker does,
+    for the secretary of the first demo college (issue 11: under 3 s)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from otmetka.accounts.models import RoleAssignment
+    from otmetka.accounts.permissions import ActiveRole
+    from otmetka.contingent.exports import students_xlsx
+    from otmetka.lib.dates import local_today
+    from otmetka.people.permissions import students_visible_to
+
+    assignment = (
+        RoleAssignment.objects.select_related("organization", "user")
+        .filter(role="secretary").order_by("organization_id", "pk").first()
+    )
+    if assignment is None:
+        context.notes.append("students_export: в демо нет секретаря")
+        return None
+    actor = ActiveRole(assignment)
+    today = local_today(actor.organization.timezone)
+    runs = []
+    for _run in range(3):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            content, rows = students_xlsx(students_visible_to(actor), on=today)
+        runs.append(time.perf_counter() - started)
+    runs.sort()
+    context.notes.append(
+        f"students_export: {rows} строк, {len(content) // 1024} КБ XLSX, медиана 3 запусков; "
+        "цель < 3 с"
+    )
+    return entry("students_export", queries=len(captured.captured_queries),
+                 seconds=round(runs[1], 2))

@@ -70,10 +70,11 @@ def discard_if_stale(database: Path) -> None:
             leftover.unlink()
 
 
-def configure(database: Path) -> None:
-    """Point Django at the benchmark's own database, in debug mode, then set it up."""
+def configure(database: Path, url: str | None = None) -> None:
+    """Point Django at the benchmark's own database (or at `url`, a PostgreSQL database the
+    caller made for it), in debug mode, then set it up."""
     database.parent.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    os.environ["DATABASE_URL"] = url or f"sqlite:///{database.resolve()}"
     os.environ["DEBUG"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otmetka.settings")
     # Django's test client presents itself as «testserver».
@@ -104,6 +105,8 @@ def seed_college(context: Context) -> Entry:
     seconds = context.seed_seconds
     if seconds is None:
         seconds = context.previous.get("seed_college", {}).get("seconds")
+    measured = "измерено сейчас" if context.seed_seconds is not None else "последнее измерение"
+    context.notes.append(f"seed_college: seed_demo --size {DEMO_SIZE}, {measured}; цель ≤ 120 с")
     return entry("seed_college", seconds=seconds)
 
 
@@ -215,22 +218,28 @@ def largest_journal() -> JournalChoice | None:
     return JournalChoice(best.pk, period.pk, user_id, label, students(best), lessons[best.pk])
 
 
-def teacher_client(user_id: int) -> Any:
-    """A test client signed in as the user in the teacher role, as a teacher works."""
+def role_client(user_id: int, role: str) -> Any:
+    """A test client signed in as the user, acting in `role`."""
     from django.test import Client
 
     from otmetka.accounts.middleware import ROLE_SESSION_KEY
     from otmetka.accounts.models import RoleAssignment, User
+
+    client = Client()
+    client.force_login(User.objects.get(pk=user_id))
+    assignment = RoleAssignment.objects.filter(user_id=user_id, role=role).order_by("pk").first()
+    if assignment is not None:
+        session = client.session
+        session[ROLE_SESSION_KEY] = assignment.pk
+        session.save()
+    return client
+
+
+def teacher_client(user_id: int) -> Any:
+    """A test client signed in as the user in the teacher role, as a teacher works."""
     from otmetka.accounts.roles import Role
 
-    user = User.objects.get(pk=user_id)
-    client = Client()
-    client.force_login(user)
-    assignment = RoleAssignment.objects.get(user=user, role=Role.TEACHER)
-    session = client.session
-    session[ROLE_SESSION_KEY] = assignment.pk
-    session.save()
-    return client
+    return role_client(user_id, Role.TEACHER)
 
 
 @benchmark("journal_grid")
@@ -398,9 +407,47 @@ def teacher_today(context: Context) -> Entry | None:
     return timing.as_entry("teacher_today")
 
 
+def student_list(context: Context, name: str, role: str) -> Entry | None:
+    """The first page of «Обучающиеся» as the main demo college's user in `role` opens it."""
+    from django.urls import reverse
+
+    from otmetka.accounts.models import RoleAssignment
+
+    assignment = (RoleAssignment.objects.filter(role=role, organization__isnull=False)
+                  .select_related("department").order_by("organization_id", "pk").first())
+    if assignment is None:
+        context.notes.append(f"{name}: в демо нет роли {role}")
+        return None
+    client = role_client(assignment.user_id, role)
+    url = reverse("academics:student_list")
+
+    def open_list() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"student list answered {response.status_code}")
+
+    timing = measure(open_list, repeat=context.repeat, warmup=context.warmup)
+    scope = assignment.department.name if assignment.department else "вся организация"
+    context.notes.append(f"{name}: «Обучающиеся», первая страница, {scope}")
+    return timing.as_entry(name)
+
+
+@benchmark("student_list_head")
+def student_list_head(context: Context) -> Entry | None:
+    """The department head's student list: the department's students on today's rolls."""
+    return student_list(context, "student_list_head", "dept_head")
+
+
+@benchmark("student_list_deputy")
+def student_list_deputy(context: Context) -> Entry | None:
+    """The same list as the deputy sees it: every student of the organization."""
+    return student_list(context, "student_list_deputy", "deputy")
+
+
 # The diary's benchmarks register themselves after these (bench/diary.py).
 import bench.contingent  # noqa: E402, F401
 import bench.diary  # noqa: E402, F401
+import bench.journal  # noqa: E402, F401
 import bench.reports  # noqa: E402, F401
 
 
@@ -424,14 +471,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
     parser.add_argument("--database", type=Path, default=DATABASE)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--database-url", default=None,
+        help="measure on this (PostgreSQL) database instead of the SQLite file, e.g. "
+             "scripts/with-postgres.sh sh -c 'createdb … && python -m bench.run "
+             "--database-url \"$DATABASE_URL\" --output var/bench-pg.json'",
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
-    discard_if_stale(args.database)
-    configure(args.database)
+    if args.database_url is None:
+        discard_if_stale(args.database)
+    configure(args.database, args.database_url)
     seed_seconds = prepare()
-    _stamp(args.database).write_text(demo_fingerprint())  # the data now matches this code
+    if args.database_url is None:
+        _stamp(args.database).write_text(demo_fingerprint())  # the data now matches this code
     context = Context(seed_seconds=seed_seconds, previous=read_results(args.output),
                       repeat=args.repeat, warmup=args.warmup)
     fresh = run(args.names or list(BENCHMARKS), context, args.output)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "otmetka.org",
     "otmetka.people",
     "otmetka.accounts",
+    "otmetka.documents",
     "otmetka.academics",
     "otmetka.journal",
     "otmetka.schedule",

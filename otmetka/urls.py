@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("otmetka.accounts.urls")),
@@ -14,8 +17,14 @@ urlpatterns = [
     path("diary/", include("otmetka.diary.urls")),
     path("reports/", include("otmetka.reports.urls")),
     path("contingent/", include("otmetka.contingent.urls")),
+    path("documents/", include("otmetka.documents.urls")),
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),
     path("django-admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico where a page names no icon (a PDF opened in a tab).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("otmetka/favicon.svg"), permanent=True),
+    ),
 ]
 
 # A database outage answers 503 «Сервис временно недоступен» instead of the 500 page.

@@ -67,6 +67,17 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Сотрудники"), "people:staff_list", ("staff.view",)),
     MenuItem(_("Загрузка и выгрузка"), "contingent:index", ("students.edit_all", "staff.edit")),
     MenuItem(_("Контингент"), "reports:contingent", ("reports.all", "movement.view")),
+    # Every right that orders a document (documents.kinds.document_rights; a test keeps them
+    # equal): the books, exports and printed journals built in the background.
+    MenuItem(
+        _("Мои документы"),
+        "documents:list",
+        (
+            "journal.view_own", "journal.edit_own", "journal.view_all", "journal.unlock",
+            "reports.all", "reports.own", "movement.view", "students.edit_all",
+            "timetable.edit",
+        ),
+    ),
     MenuItem(_("Новый учебный год"), "academics:rollover", ("workload.edit", "groups.edit")),
     MenuItem(
         _("Пользователи"), "accounts:user_list", ("users.staff", "users.students", "users.parents")
@@ -78,7 +89,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Сокращённые дни"), "schedule:date_bells", ("timetable.edit",)),
     MenuItem(_("Журнал аудита"), "accounts:audit_log", ("audit.view",)),
     MenuItem(_("Дневник"), "diary:week", ("diary.view_own",)),
-    MenuItem(_("Оценки"), "diary:marks", ("diary.view_own",)),
+    MenuItem(_("Отметки"), "diary:marks", ("diary.view_own",)),
     MenuItem(_("Посещаемость"), "diary:attendance", ("diary.view_own",)),
     MenuItem(_("Письма родителям"), "diary:letters", ("reports.own_group", "reports.all")),
     MenuItem(_("Мои данные"), "accounts:profile", ("diary.view_own",)),

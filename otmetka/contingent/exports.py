@@ -1,13 +1,15 @@
 """Students (with parents) and staff to XLSX, in the import's columns, and the empty templates.
 
 A file exported here loads back through the import unchanged, so a college moving its
-contingent to another installation exports, then imports.
+contingent to another installation exports, then imports. Dates are real dates in the file
+(the import reads them as well as dates typed as text). The export of every student is a
+document built on the worker (kind «contingent.students», `contingent/documents.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -21,7 +23,7 @@ from otmetka.contingent.imports import (
     STUDENT_EXAMPLE,
     Column,
 )
-from otmetka.lib.tables import Sheet, xlsx_bytes
+from otmetka.lib.tables import Sheet, parse_date, xlsx_bytes
 from otmetka.people.models import EmployeeQuerySet, Guardianship, Person, Student
 
 STUDENT_STATUSES = (Student.Status.STUDYING, Student.Status.ACADEMIC_LEAVE)
@@ -38,15 +40,27 @@ _WIDTHS = {
 }
 
 
+# Columns holding a date: written as dates, whatever the row gives (the templates' examples
+# are typed as text).
+DATE_KEYS = frozenset({"birth_date", "enrolled_on", "order_date", "hire_date"})
+
+
 def _header(columns: Sequence[Column]) -> list[str]:
     return [str(column.header) for column in columns]
+
+
+def _value(row: dict[str, Any], key: str) -> Any:
+    value = row.get(key, "")
+    if key in DATE_KEYS and isinstance(value, str) and value:
+        return parse_date(value) or value
+    return value
 
 
 def _sheet(title: str, columns: Sequence[Column], rows: list[dict[str, Any]]) -> Sheet:
     return Sheet(
         title=title,
         header=_header(columns),
-        rows=[[row.get(column.key, "") for column in columns] for row in rows],
+        rows=[[_value(row, column.key) for column in columns] for row in rows],
         widths=[_WIDTHS.get(column.key, 16) for column in columns],
         notes={str(column.header): str(column.note) for column in columns if column.note},
     )
@@ -83,8 +97,9 @@ def staff_template_xlsx() -> bytes:
     )
 
 
-def _date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day is not None else ""
+def _date(day: dt.date | None) -> dt.date | str:
+    """A date as a date in the file, or an empty cell."""
+    return day if day is not None else ""
 
 
 def _person_values(person: Person) -> dict[str, Any]:
@@ -163,8 +178,18 @@ def student_rows(students: QuerySet[Student], *, on: dt.date) -> list[dict[str, 
     return rows
 
 
-def students_xlsx(students: QuerySet[Student], *, on: dt.date) -> bytes:
-    return xlsx_bytes([_sheet(_("Обучающиеся"), STUDENT_COLUMNS, student_rows(students, on=on))])
+def students_xlsx(
+    students: QuerySet[Student],
+    *,
+    on: dt.date,
+    on_rows: Callable[[int, int], None] | None = None,
+) -> tuple[bytes, int]:
+    """The students as the import's workbook, and how many rows it has; `on_rows` is told
+    (rows written, rows in all) as the sheet is written."""
+    rows = student_rows(students, on=on)
+    tell = (lambda done: on_rows(done, len(rows))) if on_rows is not None else None
+    content = xlsx_bytes([_sheet(_("Обучающиеся"), STUDENT_COLUMNS, rows)], on_rows=tell)
+    return content, len(rows)
 
 
 def staff_rows(employees: EmployeeQuerySet) -> list[dict[str, Any]]:

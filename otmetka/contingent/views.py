@@ -18,16 +18,20 @@ from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.contingent import exports, imports
+from otmetka.contingent.documents import STUDENTS_EXPORT
 from otmetka.contingent.forms import ImportForm
 from otmetka.contingent.stash import stash_put, stash_take
+from otmetka.documents.permissions import documents_visible_to
+from otmetka.documents.services import document_request
 from otmetka.lib.dates import local_today
+from otmetka.lib.downloads import xlsx_download
 from otmetka.lib.errors import DomainError
-from otmetka.lib.tables import XLSX_CONTENT_TYPE
 from otmetka.people.models import Employee
 from otmetka.people.permissions import students_visible_to
 
 STUDENTS, STAFF = imports.STUDENTS_RIGHT, imports.STAFF_RIGHT
 PREVIEW_ROWS = 300  # rows listed on the preview page besides those with errors
+RECENT_DOCUMENTS = 5  # the user's latest exports listed on the page («Все мои документы»)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,7 @@ KINDS = {
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_download(content, name=name)
 
 
 def _audit_export(role: ActiveRole, what: str) -> None:
@@ -73,6 +74,7 @@ def _audit_export(role: ActiveRole, what: str) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     groups = groups_visible_to(role).filter(is_active=True).order_by("name")
+    recent = documents_visible_to(role).filter(kind=STUDENTS_EXPORT)
     return render(
         request,
         "contingent/index.html",
@@ -80,6 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_students": role.has(STUDENTS),
             "can_staff": role.has(STAFF),
             "groups": groups if role.has(STUDENTS) else [],
+            "documents": recent.order_by("-created_at", "-pk")[:RECENT_DOCUMENTS],
         },
     )
 
@@ -153,12 +156,14 @@ def students_commit(request: HttpRequest) -> HttpResponse:
     return _commit(request, KINDS["students"])
 
 
+@require_POST
 @right_required(STUDENTS)
 def students_export(request: HttpRequest) -> HttpResponse:
-    role = role_of(request)
-    _audit_export(role, _("Выгрузка всех обучающихся в XLSX"))
-    today = local_today(role.organization.timezone)
-    return _xlsx(exports.students_xlsx(students_visible_to(role), on=today), "students.xlsx")
+    """Order the workbook of every student: built in the background, kept for the user."""
+    document = document_request(
+        actor=role_of(request), kind=STUDENTS_EXPORT, title=_("Выгрузка всех обучающихся (XLSX)")
+    )
+    return redirect("documents:detail", document_id=document.pk)
 
 
 @right_required(STUDENTS)
@@ -169,7 +174,8 @@ def students_export_group(request: HttpRequest, group_id: int) -> HttpResponse:
     on_roll = Membership.objects.filter(group=group).on_day(today).values("student_id")
     students = students_visible_to(role).filter(pk__in=on_roll)
     _audit_export(role, _("Выгрузка группы %(group)s в XLSX") % {"group": group.name})
-    return _xlsx(exports.students_xlsx(students, on=today), f"students-{group.pk}.xlsx")
+    content, _rows = exports.students_xlsx(students, on=today)
+    return _xlsx(content, f"{group.name}.xlsx")
 
 
 @right_required(STAFF)

@@ -1,4 +1,5 @@
-"""Background work of the journal (django-tasks): PDFs and notices never block a request."""
+"""Background work of the journal (django-tasks): notices never block a request (printed
+journals are documents, built by `documents.tasks`)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,6 @@ from otmetka.lib.dates import local_today
 from otmetka.notifications.models import Notification
 from otmetka.notifications.services import notify
 from otmetka.people.models import Consent, Guardianship, Student
-
-
-@task()
-def render_journal_print(print_id: int) -> str:
-    """Render a queued printed journal; returns the copy's final status."""
-    from otmetka.journal.services.printing import journal_print_render
-
-    return journal_print_render(print_id=print_id).status
 
 
 @task()
@@ -118,7 +111,10 @@ def diary_url(*, student_id: int, day: dt.date) -> str:
 
 
 def _when(lesson: Lesson) -> dict[str, str]:
-    return {"subject": lesson.workload.item.index, "date": lesson.date.strftime("%d.%m")}
+    """The discipline by its index and name («МДК.01.01 Разработка программных модулей»): the
+    index alone means nothing to a parent."""
+    item = lesson.workload.item
+    return {"subject": f"{item.index} {item.name}".strip(), "date": lesson.date.strftime("%d.%m")}
 
 
 def _pair(lesson: Lesson) -> list[str]:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from otmetka.lib.errors import DomainError
@@ -97,14 +95,3 @@ def upload_check(uploaded_file: UploadedFile, *, field: str = "file") -> Checked
             _("Содержимое файла не похоже на %(ext)s.") % {"ext": extension.upper()}, field=field
         )
     return CheckedUpload(name=name[:255], size=size, content_type=content_type)
-
-
-def file_download(file: FieldFile, *, name: str, content_type: str) -> FileResponse:
-    """An uploaded file sent to a reader the view has checked: always as a download, never
-    rendered by the browser, never kept by a shared cache."""
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response

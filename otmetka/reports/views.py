@@ -6,21 +6,21 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
-from otmetka.audit.models import AuditEvent
-from otmetka.audit.services import audit_record
+from otmetka.documents.permissions import documents_visible_to
+from otmetka.documents.services import document_request
 from otmetka.lib.dates import local_today
 from otmetka.lib.views import paginate, query_without_page
-from otmetka.org.models import Department
 from otmetka.reports import documents, selectors
 from otmetka.reports.forms import BookForm, ContingentForm, MovementForm
-from otmetka.reports.permissions import REPORT_RIGHTS, report_department_id
+from otmetka.reports.permissions import REPORT_RIGHTS
 from otmetka.reports.tables import Table, pdf_response, xlsx_response
 
-BOOK_PDF_LIMIT = 2000  # rows of one printed selection of the book
+RECENT_DOCUMENTS = 5  # the user's latest documents of the book, listed on its page
 
 
 def _today(role: ActiveRole) -> dt.date:
@@ -34,16 +34,11 @@ def _cleaned(form: Any) -> dict[str, Any]:
 def _department(role: ActiveRole, data: dict[str, Any]) -> tuple[int | None, str]:
     """The department a report covers, and its name for the title."""
     chosen = data.get("department")
-    department_id = report_department_id(role, chosen.pk if chosen is not None else None)
-    if department_id is None:
-        return None, ""
-    department = Department.objects.filter(
-        pk=department_id, organization_id=role.organization_id
-    ).first()
-    return department_id, department.name if department is not None else ""
+    return documents.department_of(role, chosen.pk if chosen is not None else None)
 
 
 def _export(request: HttpRequest, table: Table, name: str, kind: str) -> HttpResponse:
+    """A small report (a page or two) made within the request, named in Russian."""
     if kind == "xlsx":
         return xlsx_response(table, sheet_title=name, filename=f"{name}.xlsx")
     return pdf_response(table, organization=role_of(request).organization, filename=f"{name}.pdf")
@@ -85,7 +80,7 @@ def contingent(request: HttpRequest) -> HttpResponse:
 def contingent_export(request: HttpRequest, kind: str) -> HttpResponse:
     _form, report, department = _contingent(request)
     table = documents.contingent_table(report, department=department)
-    return _export(request, table, "contingent", kind)
+    return _export(request, table, _("Контингент"), kind)
 
 
 # --- Movement for a period --------------------------------------------------------------------
@@ -139,36 +134,32 @@ def movement(request: HttpRequest) -> HttpResponse:
 def movement_export(request: HttpRequest, kind: str) -> HttpResponse:
     _form, report, department = _movement(request)
     return _export(
-        request, documents.movement_table(report, department=department), "movement", kind
+        request, documents.movement_table(report, department=department), _("Движение"), kind
     )
 
 
 # --- The alphabetical book --------------------------------------------------------------------
 
 
-def _book(request: HttpRequest) -> tuple[BookForm, Any, str]:
+def _book(request: HttpRequest) -> tuple[BookForm, Any, str, dict[str, Any]]:
     role = role_of(request)
     form = BookForm(request.GET or None, organization_id=role.organization_id)
     data = _cleaned(form)
-    department_id, department = _department(role, data)
-    book_filter = selectors.BookFilter(
-        letter=data.get("letter") or "", intake_year=data.get("intake_year")
-    )
-    students = selectors.alphabetical_students(
-        role.organization_id, book_filter, department_id=department_id
-    )
-    parts = [department]
-    if book_filter.letter:
-        parts.append(_("на букву «%(letter)s»") % {"letter": book_filter.letter.upper()})
-    if book_filter.intake_year:
-        parts.append(_("набор %(year)s года") % {"year": book_filter.intake_year})
-    return form, students, ", ".join(part for part in parts if part)
+    department = data.get("department")
+    params = {
+        "department": department.pk if department is not None else None,
+        "letter": data.get("letter") or "",
+        "intake_year": data.get("intake_year"),
+    }
+    students, subtitle = documents.book_selection(role, params)
+    return form, students, subtitle, params
 
 
 @right_required(*REPORT_RIGHTS)
 def alphabetical(request: HttpRequest) -> HttpResponse:
-    form, students, subtitle = _book(request)
+    form, students, subtitle, _params = _book(request)
     page = paginate(request, students)
+    recent = documents_visible_to(role_of(request)).filter(kind=documents.ALPHABETICAL)
     return render(
         request,
         "reports/alphabetical.html",
@@ -179,22 +170,22 @@ def alphabetical(request: HttpRequest) -> HttpResponse:
             "subtitle": subtitle,
             "query": query_without_page(request),
             "first_number": page.start_index(),
+            "documents": recent.order_by("-created_at", "-pk")[:RECENT_DOCUMENTS],
         },
     )
 
 
+@require_POST
 @right_required(*REPORT_RIGHTS)
 def alphabetical_export(request: HttpRequest, kind: str) -> HttpResponse:
-    _form, students, subtitle = _book(request)
-    rows = selectors.book_rows(students[:BOOK_PDF_LIMIT])
-    role = role_of(request)
-    # Names, birth dates and orders leaving the system are a view of personal data (152-ФЗ).
-    audit_record(
-        actor=role.user,
-        action=AuditEvent.Action.VIEW,
-        organization_id=role.organization_id,
-        object_type="reports.alphabetical",
-        object_repr=_("Алфавитная книга (%(kind)s): %(selection)s, строк: %(count)s")
-        % {"kind": kind.upper(), "selection": subtitle or _("все"), "count": len(rows)},
+    """Order the book of the selection on the page, whole, as a document built in the
+    background: a hundred pages take far longer than a request may."""
+    _form, _students, subtitle, params = _book(request)
+    params["format"] = kind
+    document = document_request(
+        actor=role_of(request),
+        kind=documents.ALPHABETICAL,
+        title=documents.book_title(params, subtitle),
+        params=params,
     )
-    return _export(request, documents.book_table(rows, subtitle=subtitle), "alphabetical", kind)
+    return redirect("documents:detail", document_id=document.pk)

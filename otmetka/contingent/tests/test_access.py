@@ -9,7 +9,7 @@ from otmetka.test import World
 
 pytestmark = pytest.mark.django_db
 
-STUDENT_PAGES = ["students_template", "students_import", "students_export"]
+STUDENT_PAGES = ["students_template", "students_import"]
 STAFF_PAGES = ["staff_template", "staff_import", "staff_export"]
 
 
@@ -26,6 +26,17 @@ def test_student_pages(world: World, name: str, user: str, status: int) -> None:
 @pytest.mark.parametrize(("user", "status"), [("hr", 200), ("secretary", 403), ("teacher", 403)])
 def test_staff_pages(world: World, name: str, user: str, status: int) -> None:
     assert world.client_for(user).get(reverse(f"contingent:{name}")).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("secretary", 302), ("head", 302), ("teacher", 403), ("hr", 403), ("curator", 403)],
+)
+def test_ordering_every_student(world: World, user: str, status: int) -> None:
+    # A workbook of the whole college is ordered (a POST), built in the background.
+    url = reverse("contingent:students_export")
+    assert world.client_for(user).post(url).status_code == status
+    assert world.client_for(user).get(url).status_code == 405
 
 
 def test_group_export(world: World) -> None:

@@ -22,7 +22,6 @@ from otmetka.contingent.tests.factories import (
 )
 from otmetka.lib.errors import NotAllowed
 from otmetka.people.models import Employee, Guardianship, Person, Position, Student
-from otmetka.people.tests.factories import actor
 from otmetka.test import World
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def _counts(world: World) -> tuple[int, int, int, int]:
 def test_a_valid_file_is_previewed_without_writing(world: World) -> None:
     before = _counts(world)
     check = imports.students_check(
-        actor=actor(world, "secretary"),
+        actor=world.actor("secretary"),
         name="list.xlsx",
         content=xlsx_file([student_row(1), student_row(2)]),
     )
@@ -54,7 +53,7 @@ def test_a_valid_file_is_previewed_without_writing(world: World) -> None:
 
 
 def test_commit_creates_cards_memberships_and_parents(world: World) -> None:
-    secretary = actor(world, "secretary")
+    secretary = world.actor("secretary")
     row = student_row(
         1,
         parent2_name="Новиков Андрей Ильич",
@@ -114,7 +113,7 @@ def test_each_bad_value_is_reported_by_row_and_column(
 ) -> None:
     rows = [student_row(1), student_row(2, **values), student_row(3)]
     check = imports.students_check(
-        actor=actor(world, "secretary"), name="list.xlsx", content=xlsx_file(rows)
+        actor=world.actor("secretary"), name="list.xlsx", content=xlsx_file(rows)
     )
     errors = _errors(check)
     assert list(errors) == [3], errors  # the header is line 1: the second data row is line 3
@@ -144,7 +143,7 @@ def test_duplicates_in_the_file_and_in_the_college(world: World) -> None:
         ),
     ]
     check = imports.students_check(
-        actor=actor(world, "secretary"), name="list.xlsx", content=xlsx_file(rows)
+        actor=world.actor("secretary"), name="list.xlsx", content=xlsx_file(rows)
     )
     errors = _errors(check)
     assert "тот же человек уже в строке 2" in errors[3][0]
@@ -162,7 +161,7 @@ def test_a_bad_row_in_the_middle_writes_nothing(world: World) -> None:
     rows[10]["snils"] = "112-233-445 00"
     with pytest.raises(imports.ImportRefused) as refused:
         imports.students_import(
-            actor=actor(world, "secretary"), name="list.xlsx", content=xlsx_file(rows)
+            actor=world.actor("secretary"), name="list.xlsx", content=xlsx_file(rows)
         )
     assert list(_errors(refused.value.check)) == [12]
     assert _counts(world) == before
@@ -170,7 +169,7 @@ def test_a_bad_row_in_the_middle_writes_nothing(world: World) -> None:
 
 
 def test_rerunning_the_same_file_creates_nothing(world: World) -> None:
-    secretary = actor(world, "secretary")
+    secretary = world.actor("secretary")
     content = xlsx_file([student_row(n) for n in range(1, 6)])
     first = imports.students_import(actor=secretary, name="list.xlsx", content=content)
     after_first = _counts(world)
@@ -193,7 +192,7 @@ def test_parents_are_linked_not_duplicated(world: World) -> None:
     ]
     persons_before = Person.objects.filter(organization=world.org).count()
     result = imports.students_import(
-        actor=actor(world, "secretary"), name="list.xlsx", content=xlsx_file(rows)
+        actor=world.actor("secretary"), name="list.xlsx", content=xlsx_file(rows)
     )
     assert (result.guardians_created, result.guardians_linked) == (1, 1)
     assert Person.objects.filter(organization=world.org).count() == persons_before + 3 + 1
@@ -206,7 +205,7 @@ def test_parents_are_linked_not_duplicated(world: World) -> None:
 def test_csv_in_either_encoding(world: World, encoding: str) -> None:
     content = csv_file([student_row(1, address="г. Томск, ул. Ёлочная, 5")], encoding=encoding)
     result = imports.students_import(
-        actor=actor(world, "secretary"), name="list.csv", content=content
+        actor=world.actor("secretary"), name="list.csv", content=content
     )
     assert result.created == 1
     person = Person.objects.get(organization=world.org, last_name="Новиков1")
@@ -214,7 +213,7 @@ def test_csv_in_either_encoding(world: World, encoding: str) -> None:
 
 
 def test_a_file_without_required_columns_or_rows(world: World) -> None:
-    secretary = actor(world, "secretary")
+    secretary = world.actor("secretary")
     check = imports.students_check(
         actor=secretary, name="list.csv", content="Фамилия;Имя\r\nИванов;Иван\r\n".encode()
     )
@@ -226,17 +225,17 @@ def test_a_file_without_required_columns_or_rows(world: World) -> None:
 def test_readers_may_not_import(world: World) -> None:
     with pytest.raises(NotAllowed):
         imports.students_check(
-            actor=actor(world, "teacher"), name="a.xlsx", content=xlsx_file([student_row(1)])
+            actor=world.actor("teacher"), name="a.xlsx", content=xlsx_file([student_row(1)])
         )
     with pytest.raises(NotAllowed):
         imports.staff_import(
-            actor=actor(world, "secretary"), name="a.xlsx", content=xlsx_file([staff_row(1)], STAFF)
+            actor=world.actor("secretary"), name="a.xlsx", content=xlsx_file([staff_row(1)], STAFF)
         )
 
 
 def test_groups_of_another_college_are_unknown(world: World) -> None:
     check = imports.students_check(
-        actor=actor(world, "secretary"),
+        actor=world.actor("secretary"),
         name="list.xlsx",
         content=xlsx_file([student_row(1, group=world.stranger.group.name)]),
     )
@@ -246,7 +245,7 @@ def test_groups_of_another_college_are_unknown(world: World) -> None:
 def _import_queries(world: World, rows: int) -> tuple[int, int]:
     """(queries of the preview, of the commit) for a file of `rows` students."""
     content = xlsx_file([student_row(n) for n in range(1, rows + 1)])
-    secretary = actor(world, "secretary")
+    secretary = world.actor("secretary")
     secretary.rights  # noqa: B018 — the rights are cached per process, not per file
     with CaptureQueriesContext(connection) as preview:
         imports.students_check(actor=secretary, name="list.xlsx", content=content)
@@ -290,7 +289,7 @@ def test_preview_queries_are_the_same_for_10_and_200_rows(world: World) -> None:
 
 
 def test_staff_import_preview_commit_and_rerun(world: World) -> None:
-    hr = actor(world, "hr")
+    hr = world.actor("hr")
     Position.objects.create(organization=world.org, name="Мастер п/о", is_teaching=True)
     rows = [staff_row(1), staff_row(2, positions="Преподаватель; Мастер п/о", department="")]
     content = xlsx_file(rows, STAFF)
@@ -320,7 +319,7 @@ def test_staff_rows_with_errors(world: World) -> None:
         ),
     ]
     check = imports.staff_check(
-        actor=actor(world, "hr"), name="staff.xlsx", content=xlsx_file(rows, STAFF)
+        actor=world.actor("hr"), name="staff.xlsx", content=xlsx_file(rows, STAFF)
     )
     errors = _errors(check)
     assert "нет отделения «Заочное отделение»" in errors[2][0]
@@ -342,7 +341,7 @@ def test_a_parent_taking_a_job_gets_a_staff_card_not_a_second_person(world: Worl
         snils="",
     )
     persons = Person.objects.filter(organization=world.org).count()
-    hr = actor(world, "hr")
+    hr = world.actor("hr")
     check = imports.staff_check(actor=hr, name="s.xlsx", content=xlsx_file([row], STAFF))
     assert check.rows[0].status == "new" and check.rows[0].existing_person is not None
     result = imports.staff_import(actor=hr, name="s.xlsx", content=xlsx_file([row], STAFF))
@@ -358,7 +357,7 @@ def test_a_department_head_imports_only_into_their_department(world: World) -> N
     evening = Department.objects.create(organization=world.org, name="Заочное отделение")
     RoleAssignment.objects.filter(user=world.user("head")).update(department=evening)
     check = imports.students_check(
-        actor=actor(world, "head"), name="list.xlsx", content=xlsx_file([student_row(1)])
+        actor=world.actor("head"), name="list.xlsx", content=xlsx_file([student_row(1)])
     )
     assert "нет обучающейся группы «ИС-21»" in check.rows[0].errors[0]
 
@@ -374,7 +373,7 @@ def test_a_file_made_in_one_language_loads_in_the_other(
         content = xlsx_file([student_row(1)])
     with translation.override(loaded_in):
         check = imports.students_check(
-            actor=actor(world, "secretary"), name="list.xlsx", content=content
+            actor=world.actor("secretary"), name="list.xlsx", content=content
         )
     assert check.ok, check
     assert check.new_count == 1

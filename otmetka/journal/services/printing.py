@@ -1,38 +1,33 @@
 """Printed journals and attestation sheets (Положение 7.1): PDFs made with WeasyPrint.
 
-A journal copy is requested here and rendered by a background task (`journal.tasks`); the
-finished file is kept as the archive copy with its date. One attestation sheet is small enough
-to render within the request.
+A journal copy is ordered here as a document of the kind «journal.print» and built on the
+worker (`documents`; declared in `journal/documents.py`); the finished file is kept as the
+archive copy with its date. One attestation sheet is small enough to render within the request.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from otmetka.academics.models import AttestationForm, Workload
 from otmetka.accounts.permissions import ActiveRole
-from otmetka.journal.models import AttestationSheet, JournalPrint
+from otmetka.documents.kinds import Built, Job
+from otmetka.documents.models import Document
+from otmetka.documents.services import document_request
+from otmetka.journal.models import AttestationSheet
 from otmetka.journal.permissions import journals_visible_to
 from otmetka.journal.selectors import attestation_sheet_rows, journal_print_data
-from otmetka.journal.tasks import render_journal_print
 from otmetka.lib.dates import local_today
+from otmetka.lib.downloads import PDF
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.pdf import render_pdf
 from otmetka.org.models import Period
 
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render a template to PDF (A4, DejaVu Sans for Cyrillic, set in the template's CSS)."""
-    from weasyprint import HTML  # heavy import, only where a PDF is made
-
-    html = render_to_string(template, context)
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+JOURNAL_PRINT = "journal.print"
+# Who may order a copy: the journal's teacher, and those who read all journals (the deputy).
+PRINT_RIGHTS = ("journal.view_own", "journal.edit_own", "journal.view_all", "journal.unlock")
 
 
 def can_print_journal(actor: ActiveRole, workload: Workload) -> bool:
@@ -47,50 +42,76 @@ def can_print_journal(actor: ActiveRole, workload: Workload) -> bool:
     return journals_visible_to(actor).filter(pk=workload.pk).exists()
 
 
+def journal_prints(workload: Workload) -> QuerySet[Document]:
+    """The printed copies of a journal, newest first: its archive."""
+    return Document.objects.filter(
+        kind=JOURNAL_PRINT,
+        organization_id=workload.group.organization_id,
+        params__workload=workload.pk,
+    ).order_by("-created_at", "-pk")
+
+
+def _print_title(workload: Workload, period: Period) -> str:
+    return _("Журнал %(group)s · %(item)s · %(period)s %(year)s") % {
+        "group": workload.group.name,
+        "item": f"{workload.item.index} {workload.item.name}".strip(),
+        "period": period.name,
+        "year": workload.academic_year.name,
+    }
+
+
 @transaction.atomic
-def journal_print_request(*, actor: ActiveRole, workload: Workload, period: Period) -> JournalPrint:
-    """Queue a printed copy of the journal for the semester; the task renders it."""
+def journal_print_request(*, actor: ActiveRole, workload: Workload, period: Period) -> Document:
+    """Order a printed copy of the journal for the semester; the worker renders it."""
     if not can_print_journal(actor, workload):
-        raise NotAllowed(_("Печать журнала доступна преподавателю и заместителю директора."))
+        raise NotAllowed(_("Печать журнала доступна преподавателю и заместителю директора по УМР."))
     if period.kind != Period.Kind.SEMESTER or period.academic_year_id != workload.academic_year_id:
         raise DomainError(
             _("Выберите семестр учебного года %(year)s.") % {"year": workload.academic_year},
             field="period",
         )
-    copy = JournalPrint.objects.create(workload=workload, period=period, requested_by=actor.user)
-    transaction.on_commit(lambda: render_journal_print.enqueue(print_id=copy.pk))
-    return copy
+    return document_request(
+        actor=actor,
+        kind=JOURNAL_PRINT,
+        title=_print_title(workload, period),
+        params={"workload": workload.pk, "period": period.pk},
+    )
 
 
-def journal_print_render(*, print_id: int) -> JournalPrint:
-    """Render a queued copy to PDF and store it; a failure is recorded on the row, never lost."""
-    copy = JournalPrint.objects.select_related("period__academic_year").get(pk=print_id)
-    if copy.status == JournalPrint.Status.READY:
-        return copy
-    try:
-        data = journal_print_data(copy.workload, copy.period)
-        organization = data.organization
-        pdf = render_pdf(
-            "journal/print_journal_pdf.html",
-            {
-                "data": data,
-                "mark_pages": data.mark_pages(),
-                "printed_on": local_today(organization.timezone),
-            },
-        )
-        name = f"journal-{copy.workload_id}-{copy.period_id}-{copy.pk}.pdf"
-        copy.file.save(name, ContentFile(pdf), save=False)
-    except Exception as error:  # the row must say what went wrong, whatever it was
-        copy.status = JournalPrint.Status.FAILED
-        copy.error = f"{type(error).__name__}: {error}"[:2000]
-        copy.finished_at = timezone.now()
-        copy.save(update_fields=["status", "error", "finished_at"])
-        return copy
-    copy.status = JournalPrint.Status.READY
-    copy.error = ""
-    copy.finished_at = timezone.now()
-    copy.save(update_fields=["status", "error", "file", "finished_at"])
-    return copy
+def journal_print_build(job: Job) -> Built:
+    """The PDF of an ordered copy: title page, roll, marks, lessons, with a header and page
+    numbers on each page; the progress is the pages laid out."""
+    params = job.params
+    workload = (
+        Workload.objects.select_related("group", "item", "teacher__person", "academic_year")
+        .filter(pk=int(params.get("workload") or 0))
+        .first()
+    )
+    period = Period.objects.filter(pk=int(params.get("period") or 0)).first()
+    if workload is None or period is None or not can_print_journal(job.actor, workload):
+        raise DomainError(_("Журнал не найден или его печать вам больше недоступна."))
+    data = journal_print_data(workload, period)
+    organization = data.organization
+    header = " · ".join([
+        organization.name,
+        _("Журнал учебных занятий"),
+        workload.group.name,
+        f"{workload.item.index} {workload.item.name}".strip(),
+        f"{period.name} {workload.academic_year.name}",
+    ])
+    pdf = render_pdf(
+        "journal/print_journal_pdf.html",
+        {
+            "data": data,
+            "mark_pages": data.mark_pages(),
+            "printed_on": local_today(organization.timezone),
+        },
+        header=header,
+        on_page=lambda page: job.progress(page, step=_("Вёрстка PDF")),
+    )
+    created = job.document.created_at
+    name = f"{workload.group.name}-{created:%Y-%m-%d}-{job.document.pk}.pdf"
+    return Built(pdf, name, PDF, rows=len(data.students))
 
 
 def attestation_sheet_pdf(*, actor: ActiveRole, sheet: AttestationSheet) -> bytes:
@@ -115,4 +136,5 @@ def attestation_sheet_pdf(*, actor: ActiveRole, sheet: AttestationSheet) -> byte
             "teachers": sorted({w.teacher.person.full_name for w in workloads}),
             "printed_on": local_today(organization.timezone),
         },
+        header=" · ".join([organization.name, _("Ведомость"), sheet.group.name]),
     )

@@ -1,20 +1,23 @@
-"""Printed journals: the background task renders a PDF archive copy; who may download it."""
+"""Printed journals: a document built on the worker, kept as the journal's archive copy; who
+may download it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from pypdf import PdfReader
 
-from otmetka.journal.models import JournalPrint, Substitution
+from otmetka.documents.models import Document
+from otmetka.journal.models import Substitution
 from otmetka.journal.selectors import journal_print_data
-from otmetka.journal.tests.factories_attest import absence, actor, lesson, mark, work_kind
+from otmetka.journal.services.printing import JOURNAL_PRINT
+from otmetka.journal.tests.factories_attest import absence, lesson, mark, work_kind
 from otmetka.lib.errors import NotAllowed
 from otmetka.test import World
 
@@ -52,30 +55,25 @@ def test_the_task_renders_a_pdf_of_the_journal(
     _fill(world)
     response = _request(world, world.client_for("teacher"), django_capture_on_commit_callbacks)
     assert "поставлен в очередь" in response.content.decode()
-    copy = JournalPrint.objects.get()
-    assert copy.status == JournalPrint.Status.READY, copy.error
-    assert copy.finished_at is not None and copy.requested_by == world.user("teacher")
+    copy = Document.objects.get()
+    assert copy.kind == JOURNAL_PRINT
+    assert copy.status == Document.Status.READY, copy.error
+    assert copy.finished_at is not None and copy.owner == world.user("teacher")
+    # The teacher lands on the copy's page, which offers the file.
+    assert response.redirect_chain[-1][0] == reverse(
+        "documents:detail", kwargs={"document_id": copy.pk}
+    )
     data = copy.file.read()
     assert data.startswith(b"%PDF") and len(data) > 1000
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", copy.file.path, "-"], capture_output=True, check=True, text=True
-        ).stdout
-        assert "ИС-21" in text and "Студентов" in text
-    else:
-        from weasyprint import HTML
-
-        from otmetka.journal.services.printing import render_to_string
-
-        period = world.college.semester1
-        print_data = journal_print_data(world.college.workload, period)
-        html = render_to_string(
-            "journal/print_journal_pdf.html",
-            {"data": print_data, "mark_pages": print_data.mark_pages(), "printed_on": None},
-        )
-        assert "ИС-21" in html
-        # Title, student list, marks, lessons, legend.
-        assert len(HTML(string=html).render().pages) >= 5
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = "\n".join(page.extract_text() for page in pages)
+    assert "ИС-21" in text and "Студентов" in text
+    # Title, student list, marks, lessons, legend; each page numbered and headed as filed.
+    assert len(pages) >= 5
+    for number, page in enumerate(pages, start=1):
+        assert f"стр. {number} из {len(pages)}" in page.extract_text()
+        assert "Журнал учебных занятий · ИС-21" in page.extract_text()
+    assert copy.done == copy.total == len(pages)
 
 
 def test_print_data_has_marks_absences_and_the_substitute(world: World) -> None:
@@ -98,13 +96,13 @@ def test_print_data_query_budget(world: World, django_assert_num_queries: Any) -
 def test_a_failure_marks_the_copy_failed(
     world: World, media: Path, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
-    def broken(template: str, context: dict[str, Any]) -> bytes:
+    def broken(template: str, context: dict[str, Any], **kwargs: Any) -> bytes:
         raise RuntimeError("нет шрифта")
 
     monkeypatch.setattr("otmetka.journal.services.printing.render_pdf", broken)
     _request(world, world.client_for("teacher"), django_capture_on_commit_callbacks)
-    copy = JournalPrint.objects.get()
-    assert copy.status == JournalPrint.Status.FAILED
+    copy = Document.objects.get()
+    assert copy.status == Document.Status.FAILED
     assert "нет шрифта" in copy.error and not copy.file
 
 
@@ -113,20 +111,22 @@ def test_who_may_request_a_copy(world: World, media: Path) -> None:
 
     with pytest.raises(NotAllowed):
         journal_print_request(
-            actor=actor(world, "curator"), workload=world.college.workload,
+            actor=world.actor("curator"), workload=world.college.workload,
             period=world.college.semester1,
         )
     url = reverse("journal:print_request", kwargs={"workload_id": world.college.workload.pk})
     assert world.client_for("curator").post(url, {"period": 1}).status_code == 403
     stranger = world.client_for(world.stranger.users["teacher"])
     assert stranger.post(url, {"period": world.college.semester1.pk}).status_code == 404
-    assert not JournalPrint.objects.exists()
+    assert not Document.objects.exists()
 
 
-def _ready_copy(world: World) -> JournalPrint:
-    copy = JournalPrint.objects.create(
-        workload=world.college.workload, period=world.college.semester1,
-        requested_by=world.user("teacher"), status=JournalPrint.Status.READY,
+def _ready_copy(world: World) -> Document:
+    copy = Document.objects.create(
+        organization=world.org, owner=world.user("teacher"), kind=JOURNAL_PRINT,
+        title="Журнал ИС-21",
+        params={"workload": world.college.workload.pk, "period": world.college.semester1.pk},
+        status=Document.Status.READY, filename="ИС-21.pdf", content_type="application/pdf",
     )
     copy.file.save("journal.pdf", ContentFile(b"%PDF-1.7 test"))
     return copy
@@ -152,8 +152,8 @@ def test_print_list_page(
     client = world.client_for("teacher")
     assert "Скачать PDF" in client.get(url).content.decode()
     # session; user with person; role assignments; the workload; count of copies;
-    # the copies with period and requester; the semesters (to pick the current one) and the
-    # semesters of the request form.
+    # the copies with their requester; the semesters (to pick the current one and to name
+    # each copy's) and the semesters of the request form.
     with django_assert_num_queries(8):
         client.get(url)
     assert world.client_for(world.stranger.users["teacher"]).get(url).status_code == 404

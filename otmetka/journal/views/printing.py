@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -13,19 +11,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
+from otmetka.documents.models import Document
 from otmetka.journal.forms.attestation import PrintRequestForm
-from otmetka.journal.models import JournalPrint
 from otmetka.journal.permissions import get_journal_for_user_or_404, journals_visible_to
-from otmetka.journal.services.printing import can_print_journal, journal_print_request
+from otmetka.journal.services.printing import (
+    JOURNAL_PRINT,
+    PRINT_RIGHTS,
+    can_print_journal,
+    journal_print_request,
+    journal_prints,
+)
 from otmetka.journal.views.attestation import journal_semesters
 from otmetka.lib.dates import local_today
+from otmetka.lib.downloads import PDF, file_download
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.lib.views import paginate, query_without_page
 from otmetka.org.models import Period
 
 VIEW = ("journal.view_own", "journal.view_own_group", "journal.view_all", "journal.edit_own",
         "journal.edit_all")
-PRINT = ("journal.view_own", "journal.edit_own", "journal.view_all", "journal.unlock")
+PRINT = PRINT_RIGHTS
 
 
 @right_required(*VIEW)
@@ -33,13 +38,14 @@ def print_list(request: HttpRequest, workload_id: int) -> HttpResponse:
     role = role_of(request)
     workload = get_journal_for_user_or_404(role, workload_id)
     periods = journal_semesters(workload)
-    copies = JournalPrint.objects.filter(workload=workload).select_related(
-        "period__academic_year", "requested_by__person"
-    )
+    current = _current(periods, role)
+    page = paginate(request, journal_prints(workload).select_related("owner__person"))
+    semesters = {period.pk: period for period in periods}
     return render(request, "journal/print_list.html", {
-        "workload": workload, "page": paginate(request, copies.order_by("-requested_at", "-pk")),
-        "query": query_without_page(request), "can_print": can_print_journal(role, workload),
-        "form": PrintRequestForm(periods=periods, initial={"period": _current(periods, role)}),
+        "workload": workload, "page": page, "query": query_without_page(request),
+        "copies": [(copy, semesters.get(copy.params.get("period"))) for copy in page],
+        "can_print": can_print_journal(role, workload),
+        "form": PrintRequestForm(periods=periods, initial={"period": current}),
     })
 
 
@@ -60,29 +66,29 @@ def print_request(request: HttpRequest, workload_id: int) -> HttpResponse:
         messages.error(request, _("Выберите семестр."))
         return redirect("journal:print_list", workload_id=workload.pk)
     try:
-        journal_print_request(actor=role, workload=workload, period=form.cleaned_data["period"])
+        copy = journal_print_request(
+            actor=role, workload=workload, period=form.cleaned_data["period"]
+        )
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Журнал поставлен в очередь на печать: обновите страницу "
-                                    "через минуту."))
-    return redirect("journal:print_list", workload_id=workload.pk)
+        return redirect("journal:print_list", workload_id=workload.pk)
+    messages.success(request, _("Журнал поставлен в очередь на печать: копия появится здесь и в "
+                                "«Моих документах», когда будет готова."))
+    return redirect("documents:detail", document_id=copy.pk)
 
 
 @right_required(*VIEW)
-def print_download(request: HttpRequest, print_id: int) -> HttpResponse:
+def print_download(request: HttpRequest, print_id: int) -> FileResponse:
     role = role_of(request)
+    # The archive of a journal: every copy, whoever ordered it, for those who read the journal.
     copy = get_object_or_404(
-        JournalPrint.objects.select_related("workload__group"),
+        Document.objects.filter(kind=JOURNAL_PRINT, organization_id=role.organization_id),
         pk=print_id,
-        workload__in=journals_visible_to(role),
     )
-    if copy.status != JournalPrint.Status.READY or not copy.file:
+    if not journals_visible_to(role).filter(pk=copy.params.get("workload")).exists():
         raise Http404
-    name = f"{copy.workload.group.name}-{copy.requested_at:%Y-%m-%d}-{copy.pk}.pdf"
-    response = FileResponse(copy.file.open("rb"), as_attachment=True, filename=name,
-                            content_type="application/pdf")
-    # A streamed file: the decorators only need a response, whatever its kind.
-    return cast(HttpResponse, response)
+    if copy.status != Document.Status.READY or not copy.file:
+        raise Http404
+    return file_download(copy.file, name=copy.filename, content_type=PDF)

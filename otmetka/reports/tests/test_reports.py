@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from otmetka.academics.models import Membership
+from otmetka.documents.models import Document
+from otmetka.documents.tests.factories import build, ordered
 from otmetka.movement.models import ExpulsionReason, Order, OrderItem, OrderKind
 from otmetka.people.models import Person, Student
 from otmetka.reports.selectors import contingent_on, movement_between
@@ -19,6 +24,22 @@ from otmetka.test import World
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def book(client: Client, kind: str, params: dict[str, str] | None = None) -> Document:
+    """Order the book as the page's button does, and build it as the worker would."""
+    url = reverse(f"reports:alphabetical_{kind}")
+    query = "&".join(f"{key}={value}" for key, value in (params or {}).items())
+    return build(ordered(client.post(f"{url}?{query}" if query else url)))
+
+
+def book_rows(document: Document) -> list[tuple[Any, ...]]:
+    return list(load_workbook(document.file.path).active.iter_rows(values_only=True))
 
 
 def add_student(
@@ -136,8 +157,13 @@ class TestContingentOnADate:
         group_row = next(row for row in rows if row[2] == "ИС-21")
         assert group_row[4:8] == [1, 0, 1, 0]
         assert rows[-1][0] == "Всего" and rows[-1][6] == 2
+        assert sheet.title == "Контингент"
+        assert "%D0%9A%D0%BE%D0%BD" in answer["Content-Disposition"]  # «Кон…».xlsx
         pdf = client.get(reverse("reports:contingent_pdf"))
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+        text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+        assert "ОГБПОУ «ТПТ» · Контингент обучающихся на 16.11.2026" in text
+        assert "стр. 1 из 1" in text
 
 
 class TestMovement:
@@ -186,6 +212,7 @@ class TestMovement:
         answer = client.get(reverse("reports:movement_xlsx"), params)
         sheet = load_workbook(io.BytesIO(answer.content)).active
         assert sheet["A1"].value == "Движение контингента с 01.09.2026 по 16.11.2026"
+        assert sheet.title == "Движение"
         assert client.get(reverse("reports:movement_pdf"), params).content.startswith(b"%PDF")
 
     def test_an_inverted_period_is_refused_with_a_message(self, world: World) -> None:
@@ -223,23 +250,83 @@ class TestAlphabeticalBook:
         url = reverse("reports:alphabetical")
         client.get(url)
         # session, user, role assignment, rights, the count, the page of students with
-        # persons, their memberships with groups and programs, their applied order items.
-        with django_assert_num_queries(8):
+        # persons, their memberships with groups and programs, their applied order items,
+        # the user's latest documents of the book.
+        with django_assert_num_queries(9):
             client.get(url)
         for index in range(4):
             add_student(world, f"Яковлев{index}", world.college.group, since=dt.date(2026, 9, 1))
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             client.get(url)
 
     def test_exports_of_a_selection(self, world: World) -> None:
         client = world.client_for("head")
-        answer = client.get(reverse("reports:alphabetical_xlsx"), {"letter": "с"})
-        rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
-        assert rows[1][0] == "на букву «С»"
+        workbook = book(client, "xlsx", {"letter": "с"})
+        assert workbook.title == "Алфавитная книга (XLSX): на букву «С»"
+        sheet = load_workbook(workbook.file.path).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert sheet.title == "Алфавитная книга"
+        assert rows[1][0] == "на букву «С» · Всего в книге: 1 обучающийся"
         assert [row[1] for row in rows[3:]] == ["Студентов Иван Петрович"]
         assert rows[3][3] == "123/25"
-        pdf = client.get(reverse("reports:alphabetical_pdf"), {"intake_year": "2025"})
-        assert pdf.content.startswith(b"%PDF")
+        pdf = book(client, "pdf", {"intake_year": "2025"})
+        assert pdf.filename == "Алфавитная книга.pdf" and pdf.rows == 2
+        pages = PdfReader(pdf.file.path).pages
+        text = pages[0].extract_text()
+        assert "Всего в книге: 2 обучающихся" in text and "Студентов" in text
+        assert "ОГБПОУ «ТПТ» · Алфавитная книга обучающихся" in text and "стр. 1 из 1" in text
+
+    def test_birth_dates_are_dates_in_the_workbook(self, world: World) -> None:
+        Person.objects.filter(pk=world.college.student.person_id).update(
+            birth_date=dt.date(2009, 3, 5)
+        )
+        sheet = load_workbook(book(world.client_for("director"), "xlsx").file.path).active
+        cell = next(row[2] for row in sheet.iter_rows(min_row=4) if row[1].value.startswith("Студ"))
+        assert cell.value == dt.datetime(2009, 3, 5) and cell.is_date
+        assert cell.number_format == "DD.MM.YYYY"
+
+    def test_the_whole_book_however_long(self, world: World) -> None:
+        """The book was cut at 2,000 rows without a word; every student is in it now."""
+        persons = Person.objects.bulk_create(
+            Person(organization=world.org, last_name=f"Книжкин{index:04d}", first_name="Тест",
+                   sort_key=f"книжкин{index:04d} тест")
+            for index in range(2050)
+        )
+        students = Student.objects.bulk_create(Student(person=person) for person in persons)
+        Membership.objects.bulk_create(
+            Membership(group=world.college.group, student=student, date_from=dt.date(2026, 9, 1))
+            for student in students
+        )
+        document = book(world.client_for("director"), "xlsx")
+        rows = book_rows(document)
+        names = [row[1] for row in rows[3:]]
+        assert len(names) == document.rows == 2052  # and the world's two students
+        assert rows[-1][0] == 2052 and {"Книжкин0000 Тест", "Книжкин2049 Тест"} <= set(names)
+        assert "".join(rows[1][0].split()) == "Всеговкниге:2052обучающихся"
+
+    def test_the_book_is_ordered_not_built_in_the_request(self, world: World) -> None:
+        client = world.client_for("director")
+        assert client.get(reverse("reports:alphabetical_pdf")).status_code == 405
+        document = ordered(client.post(reverse("reports:alphabetical_pdf") + "?letter=с"))
+        assert document.status == Document.Status.PENDING and not document.file
+        assert document.params == {
+            "department": None, "letter": "с", "intake_year": None, "format": "pdf"
+        }
+        page = client.get(reverse("reports:alphabetical")).content.decode()
+        assert reverse("documents:detail", kwargs={"document_id": document.pk}) in page
+
+    def test_a_head_gets_the_book_of_their_department_only(self, world: World) -> None:
+        from otmetka.accounts.models import RoleAssignment
+        from otmetka.org.models import Department
+
+        RoleAssignment.objects.filter(user=world.user("head")).update(
+            department=world.college.department
+        )
+        elsewhere = Department.objects.create(organization=world.org, name="Заочное")
+        document = book(world.client_for("head"), "xlsx", {"department": str(elsewhere.pk)})
+        rows = book_rows(document)
+        assert rows[1][0].startswith("Очное отделение · Всего в книге: 2")
+        assert "Студентов Иван Петрович" in [row[1] for row in rows[3:]]
 
 
 @pytest.mark.parametrize("name", ["contingent", "movement", "alphabetical"])
@@ -250,8 +337,11 @@ class TestRights:
 
     def test_others_are_refused(self, world: World, name: str) -> None:
         for user in ("teacher", "curator", "hr", "secretary", "student", "parent"):
-            assert world.client_for(user).get(reverse(f"reports:{name}")).status_code == 403
-            assert world.client_for(user).get(reverse(f"reports:{name}_xlsx")).status_code == 403
+            client = world.client_for(user)
+            assert client.get(reverse(f"reports:{name}")).status_code == 403
+            export = client.post if name == "alphabetical" else client.get
+            assert export(reverse(f"reports:{name}_xlsx")).status_code == 403
+        assert not Document.objects.exists()
 
     def test_a_stranger_sees_only_their_own_college(self, world: World, name: str) -> None:
         client = world.client_for(world.stranger.users["director"])
@@ -272,8 +362,9 @@ class TestBookExportsOfPersonalData:
         from otmetka.audit.models import AuditEvent
 
         client = world.client_for("head")
-        for name in ("alphabetical_xlsx", "alphabetical_pdf"):
-            answer = client.get(reverse(f"reports:{name}"), {"letter": "с"})
+        for kind in ("xlsx", "pdf"):
+            document = book(client, kind, {"letter": "с"})
+            answer = client.get(reverse("documents:download", args=[document.pk]))
             assert answer.status_code == 200
             assert "no-store" in answer["Cache-Control"]
         events = AuditEvent.objects.filter(
@@ -281,11 +372,12 @@ class TestBookExportsOfPersonalData:
         )
         assert events.count() == 2
         assert {event.organization_id for event in events} == {world.org.pk}
+        assert {event.actor_id for event in events} == {world.user("head").pk}
 
     def test_names_that_look_like_formulas_stay_text(self, world: World) -> None:
         add_student(world, "=HYPERLINK(1)", world.college.group, since=dt.date(2026, 9, 1))
-        answer = world.client_for("director").get(reverse("reports:alphabetical_xlsx"))
-        sheet = load_workbook(io.BytesIO(answer.content)).active
+        document = book(world.client_for("director"), "xlsx")
+        sheet = load_workbook(document.file.path).active
         cell = next(row[1] for row in sheet.iter_rows() if str(row[1].value or "").startswith("="))
         assert cell.data_type == "s" and cell.quotePrefix
         assert cell.value == "=HYPERLINK(1) Тест"

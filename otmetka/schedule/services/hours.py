@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
@@ -22,9 +24,18 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.academics.models import Workload
 from otmetka.journal.models import Lesson
 from otmetka.lib.dates import local_today
+from otmetka.lib.errors import DomainError
+from otmetka.lib.pdf import render_pdf
 from otmetka.lib.tables import Sheet, xlsx_bytes
 from otmetka.org.models import AcademicYear, Period
 from otmetka.people.models import Employee, person_sort_key
+
+if TYPE_CHECKING:
+    from otmetka.accounts.permissions import ActiveRole
+
+# Rights to the report of every teacher; `reports.own` gives a teacher their own lines.
+HOURS_ALL_RIGHTS = ("reports.all", "timetable.edit")
+HOURS_OWN_RIGHT = "reports.own"
 
 MONTH_NAMES = {
     9: _("сен"),
@@ -364,6 +375,49 @@ def lines_table(report: HoursReport, teacher: TeacherHours) -> HoursTable:
         % {"name": teacher.employee.person.full_name, "year": report.academic_year.name}
     )
     return HoursTable(title, headers, rows, totals)
+
+
+def current_year(organization_id: int, today: dt.date) -> AcademicYear | None:
+    return AcademicYear.objects.filter(organization_id=organization_id).on_day(today).first()
+
+
+def hours_table(actor: ActiveRole, params: dict[str, Any]) -> HoursTable:
+    """The table `params` ask for: every teacher (filtered by department and surname) for
+    those with the rights to it, else one teacher's lines; raises a DomainError when the year
+    is not entered, the teacher is not the actor's to see, or has no load this year."""
+    year = current_year(actor.organization_id, local_today(actor.organization.timezone))
+    if year is None:
+        raise DomainError(str(_("Учебный год не задан.")))
+    teacher_id = params.get("teacher")
+    if teacher_id is None:
+        if not actor.has_any(*HOURS_ALL_RIGHTS):
+            raise DomainError(str(_("Отчёт по всем преподавателям вашей роли недоступен.")))
+        report = hours_by_teacher(
+            actor.organization_id,
+            year,
+            department_id=params.get("department"),
+            surname=params.get("q") or "",
+        )
+        return teachers_table(report)
+    if not actor.has_any(*HOURS_ALL_RIGHTS) and teacher_id != actor.employee_id:
+        raise DomainError(str(_("Можно получить только свою вычитку часов.")))
+    report = hours_by_teacher(actor.organization_id, year, teacher_id=teacher_id)
+    teacher = next((t for t in report.teachers if t.employee.pk == teacher_id), None)
+    if teacher is None:
+        raise DomainError(str(_("У преподавателя нет нагрузки в этом учебном году.")))
+    return lines_table(report, teacher)
+
+
+def table_pdf(
+    table: HoursTable, *, organization: Any, on_page: Callable[[int], None] | None = None
+) -> bytes:
+    """The table as a PDF: the organization and the title on each page, pages numbered."""
+    return render_pdf(
+        "schedule/hours_pdf.html",
+        {"table": table, "organization": organization},
+        header=f"{organization.name} · {table.title}",
+        on_page=on_page,
+    )
 
 
 def table_xlsx(table: HoursTable) -> bytes:

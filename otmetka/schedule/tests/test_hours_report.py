@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from otmetka.academics.models import CurriculumItem, Workload
+from otmetka.documents.tests.factories import build, ordered
 from otmetka.journal.models import Lesson, Substitution
 from otmetka.people.models import Employee, Person
 from otmetka.schedule.services.hours import REPORT_MONTHS, hours_by_teacher
@@ -166,14 +169,22 @@ def test_xlsx_has_headers_rows_and_the_totals_row(journal: World) -> None:
     assert sheet.freeze_panes == "B3"
 
 
-def test_pdf_of_the_report_and_of_a_teacher(journal: World) -> None:
+def test_pdf_of_the_report_and_of_a_teacher(
+    journal: World, settings: Any, tmp_path: Path
+) -> None:
+    # Laid out in the background (4 s for a college): ordered, then built by the worker.
+    settings.MEDIA_ROOT = tmp_path
     client = journal.client_for("deputy")
-    response = client.get(reverse("schedule:hours_pdf"))
-    assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert client.get(reverse("schedule:hours_pdf")).status_code == 405
+    document = build(ordered(client.post(reverse("schedule:hours_pdf"))))
+    assert document.title == "Вычитка часов преподавателей (PDF)"
+    text = PdfReader(document.file.path).pages[0].extract_text()
+    assert "Вычитка часов преподавателей, 2026/2027 учебный год" in text
+    assert "стр. 1 из 1" in text and "Итого" in text
     teacher = journal.college.employees["teacher"]
-    response = client.get(reverse("schedule:hours_pdf") + f"?teacher={teacher.pk}")
-    assert response.content.startswith(b"%PDF")
+    document = build(ordered(client.post(reverse("schedule:hours_pdf") + f"?teacher={teacher.pk}")))
+    assert document.title == "Вычитка часов: Учителев П. А. (PDF)"
+    assert "Учителев Пётр Андреевич" in PdfReader(document.file.path).pages[0].extract_text()
 
 
 def test_teacher_exports_only_their_own(journal: World) -> None:
@@ -182,7 +193,8 @@ def test_teacher_exports_only_their_own(journal: World) -> None:
     other = journal.college.employees["other_teacher"].pk
     assert client.get(reverse("schedule:hours_xlsx") + f"?teacher={own}").status_code == 200
     assert client.get(reverse("schedule:hours_xlsx") + f"?teacher={other}").status_code == 404
-    assert client.get(reverse("schedule:hours_pdf") + f"?teacher={other}").status_code == 404
+    assert client.post(reverse("schedule:hours_pdf") + f"?teacher={other}").status_code == 404
+    assert client.post(reverse("schedule:hours_pdf") + f"?teacher={own}").status_code == 302
 
 
 def test_stranger_sees_nothing_of_this_college(journal: World) -> None:

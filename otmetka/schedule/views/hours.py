@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
+from otmetka.documents.services import document_request
 from otmetka.lib.dates import local_today
+from otmetka.lib.downloads import xlsx_download
+from otmetka.lib.errors import DomainError
 from otmetka.lib.views import parse_id, query_without_page
 from otmetka.org.models import AcademicYear, Department
 from otmetka.people.models import Employee
+from otmetka.schedule.documents import HOURS_PDF, hours_title
 from otmetka.schedule.services.hours import (
-    HoursReport,
+    HOURS_ALL_RIGHTS,
     HoursTable,
+    current_year,
     hours_by_teacher,
+    hours_table,
     lines_table,
     table_xlsx,
     teachers_table,
 )
 
-ALL_RIGHTS = ("reports.all", "timetable.edit")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALL_RIGHTS = HOURS_ALL_RIGHTS
 
 
 class HoursFilterForm(forms.Form):
@@ -42,8 +50,7 @@ class HoursFilterForm(forms.Form):
 
 
 def _year(role: ActiveRole) -> AcademicYear:
-    today = local_today(role.organization.timezone)
-    year = AcademicYear.objects.filter(organization_id=role.organization_id).on_day(today).first()
+    year = current_year(role.organization_id, local_today(role.organization.timezone))
     if year is None:
         raise Http404(_("Учебный год не задан."))
     return year
@@ -66,19 +73,23 @@ def _own_employee_id(role: ActiveRole, request: HttpRequest) -> int:
     return role.employee_id
 
 
-def _table(request: HttpRequest) -> HoursTable:
+def _params(request: HttpRequest) -> dict[str, Any]:
+    """Which table the address asks for: every teacher (with the page's filters) for those who
+    oversee, else one teacher's lines (the actor's own, or any for those who oversee)."""
     role = role_of(request)
-    year = _year(role)
     if "teacher" not in request.GET and role.has_any(*ALL_RIGHTS):
         form = HoursFilterForm(request.GET or None, organization_id=role.organization_id)
         department, surname = _filters(form)
-        report = hours_by_teacher(
-            role.organization_id, year, department_id=department, surname=surname
-        )
-        return teachers_table(report)
-    employee_id = _own_employee_id(role, request)
-    report = hours_by_teacher(role.organization_id, year, teacher_id=employee_id)
-    return _own_table(report, employee_id)
+        return {"teacher": None, "department": department, "q": surname}
+    teacher = _own_employee_id(role, request)
+    return {"teacher": teacher, "department": None, "q": "", "own": teacher == role.employee_id}
+
+
+def _table(request: HttpRequest) -> HoursTable:
+    try:
+        return hours_table(role_of(request), _params(request))
+    except DomainError as error:
+        raise Http404(error.message) from error
 
 
 def _filters(form: HoursFilterForm) -> tuple[int | None, str]:
@@ -86,13 +97,6 @@ def _filters(form: HoursFilterForm) -> tuple[int | None, str]:
         return None, ""
     department = form.cleaned_data["department"]
     return (department.pk if department else None), form.cleaned_data["q"].strip()
-
-
-def _own_table(report: HoursReport, employee_id: int) -> HoursTable:
-    teacher = next((t for t in report.teachers if t.employee.pk == employee_id), None)
-    if teacher is None:
-        raise Http404(_("У преподавателя нет нагрузки в этом учебном году."))
-    return lines_table(report, teacher)
 
 
 @right_required(*ALL_RIGHTS)
@@ -131,18 +135,17 @@ def hours_my(request: HttpRequest) -> HttpResponse:
 
 @right_required("reports.own", *ALL_RIGHTS)
 def hours_xlsx(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(table_xlsx(_table(request)), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="hours.xlsx"'
-    return response
+    """The table in XLSX, made within the request (a second for the whole college)."""
+    return xlsx_download(table_xlsx(_table(request)), name=f"{_('Вычитка часов')}.xlsx")
 
 
+@require_POST
 @right_required("reports.own", *ALL_RIGHTS)
 def hours_pdf(request: HttpRequest) -> HttpResponse:
-    from otmetka.journal.services.printing import render_pdf
-
-    table = _table(request)
+    """Order the printable table: laid out in the background (seconds for the college)."""
     role = role_of(request)
-    pdf = render_pdf("schedule/hours_pdf.html", {"table": table, "organization": role.organization})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="hours.pdf"'
-    return response
+    params = _params(request)
+    document = document_request(
+        actor=role, kind=HOURS_PDF, title=hours_title(role, params), params=params
+    )
+    return redirect("documents:detail", document_id=document.pk)
