@@ -26,7 +26,9 @@ from otmetka.academics.models import (
 )
 from otmetka.accounts.middleware import ROLE_SESSION_KEY
 from otmetka.accounts.models import RoleAssignment, User
+from otmetka.accounts.permissions import ActiveRole
 from otmetka.accounts.roles import Role
+from otmetka.lib.text import guess_sex
 from otmetka.org.models import AcademicYear, Department, Organization, Period, Room
 from otmetka.people.models import Employee, Guardianship, Person, Position, Student
 
@@ -89,7 +91,8 @@ def make_employee(
     username: str,
     *roles: str,
 ) -> tuple[Employee, User]:
-    person = make_person(org, last, first, middle, sex=Person.Sex.FEMALE)
+    # The sex follows the patronymic: «Учителев Пётр Андреевич» is a man, and declined as one.
+    person = make_person(org, last, first, middle, sex=guess_sex(first, middle, last))
     employee = Employee.objects.create(
         person=person, department=department, hire_date=dt.date(2020, 8, 25)
     )
@@ -234,6 +237,24 @@ class World:
 
     def user(self, name: str) -> User:
         return self.college.users[name]
+
+    def actor(self, user: User | str, role: str | None = None) -> ActiveRole:
+        """`user` (a persona of the college, or any user) acting in `role` (default: their first).
+
+        Built as the middleware builds it for a request: every role of the user loaded in id
+        order, the user attached to each, so services see exactly what a page would give them.
+        For a user of the stranger college pass the user: `world.actor(world.stranger.users[k])`.
+        """
+        if isinstance(user, str):
+            user = self.college.users[user]
+        assignments = list(
+            RoleAssignment.objects.filter(user=user).select_related("organization").order_by("id")
+        )
+        for assignment in assignments:
+            assignment.user = user
+        chosen = [a for a in assignments if role is None or a.role == role]
+        assert chosen, f"{user.username} holds no role {role or ''}"
+        return ActiveRole(chosen[0], all_assignments=assignments)
 
     def client_for(self, user: User | str, role: str | None = None) -> Client:
         """A test client signed in as `user`, acting in `role` (default: their first role)."""

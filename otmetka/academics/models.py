@@ -397,8 +397,8 @@ class Workload(models.Model):
         related_name="workloads",
         verbose_name=_("подгруппа"),
     )
-    hours_first = models.PositiveSmallIntegerField(_("часов в 1-м полугодии"), default=0)
-    hours_second = models.PositiveSmallIntegerField(_("часов во 2-м полугодии"), default=0)
+    hours_first = models.PositiveSmallIntegerField(_("часов в 1-м семестре"), default=0)
+    hours_second = models.PositiveSmallIntegerField(_("часов во 2-м семестре"), default=0)
 
     objects = WorkloadQuerySet.as_manager()
 

@@ -136,6 +136,15 @@ def can_edit_workload(actor: ActiveRole) -> bool:
     return actor.has("workload.edit")
 
 
+def can_draft_graduation_order(actor: ActiveRole) -> bool:
+    """Whether the rollover page offers «Подготовить приказ о выпуске» (the new-order page).
+
+    The right of `movement.permissions.can_create_order`, which academics, a layer below
+    movement, cannot import; a test keeps the two the same for every role.
+    """
+    return actor.has("movement.edit")
+
+
 def programs_visible_to(actor: ActiveRole) -> QuerySet[Program]:
     """Programs of the actor's organization, for anyone who may see programs at all."""
     if not can_view_programs(actor):

@@ -80,7 +80,12 @@ class UserCreateForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(label=_("Роль"), choices=Role.choices)
+    # No role is chosen for the administrator: a slip of the hand must not make a director.
+    role = forms.ChoiceField(
+        label=_("Роль"),
+        choices=[("", _("— выберите роль —")), *Role.choices],
+        error_messages={"required": _("Выберите роль.")},
+    )
     department = forms.ModelChoiceField(
         label=_("Отделение"), queryset=Department.objects.none(), required=False
     )

@@ -25,6 +25,7 @@ from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import by_sex
 from otmetka.org.models import Organization
 from otmetka.people.models import Guardianship, Person, Student
 
@@ -337,7 +338,12 @@ def account_issue_for_person(*, actor: ActiveRole, person: Person, role: str) ->
         message = (
             _("%(name)s не обучающийся.")
             if role == Role.STUDENT
-            else _("%(name)s не присоединён(а) как родитель (законный представитель).")
+            else by_sex(
+                person.grammatical_sex,
+                male=_("%(name)s не присоединён как родитель (законный представитель)."),
+                female=_("%(name)s не присоединена как родитель (законный представитель)."),
+                unknown=_("%(name)s не присоединён(а) как родитель (законный представитель)."),
+            )
         )
         raise DomainError(message % {"name": person.full_name})
     if person.user_id is not None:

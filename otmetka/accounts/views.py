@@ -48,7 +48,9 @@ from otmetka.accounts.services import (
     user_set_active,
 )
 from otmetka.audit.models import AuditEvent
+from otmetka.audit.presentation import describe_events
 from otmetka.audit.services import audit_record
+from otmetka.lib.confirm import confirmation_step
 from otmetka.lib.errors import DomainError
 from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
 from otmetka.org.models import Department, Organization
@@ -330,8 +332,15 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "assignments": target.role_assignments.select_related("department"),
             "form": form,
             "can_issue": can_issue_credentials(role, target),
+            "issue_question": _issue_question(target),
         },
     )
+
+
+def _issue_question(target: User) -> str:
+    person = getattr(target, "person", None)  # the reverse one-to-one raises when there is none
+    name = person.short_name_dative if person is not None else target.username
+    return _("Выдать %(name)s новый пароль? Старый перестанет действовать.") % {"name": name}
 
 
 @require_POST
@@ -367,6 +376,13 @@ def user_issue_credentials(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if not can_issue_credentials(role, target):
         raise Http404
+    if target.has_usable_password():
+        back = reverse("accounts:user_detail", kwargs={"user_id": target.pk})
+        step = confirmation_step(
+            request, question=_issue_question(target), button=_("Выдать новый пароль"), back=back
+        )
+        if step is not None:
+            return step
     password = credentials_issue(actor=role, user=target)
     return render(
         request, "accounts/credentials_issued.html", {"target": target, "password": password}
@@ -430,7 +446,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     labels = dict(Role.choices)
     for event in page:
         event.role_label = labels.get(event.actor_role, "")
-        event.change_rows = _change_rows(event.changes)
+    describe_events(page, role.organization.timezone, choices={"role": labels})
     return render(
         request,
         "accounts/audit_log.html",
@@ -443,14 +459,3 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _change_rows(changes: object) -> list[tuple[str, object, object]]:
-    """(field, old, new) of an event; a plain value (a diary page viewed) is shown as new."""
-    if not isinstance(changes, dict):
-        return []
-    rows = []
-    for field, change in changes.items():
-        if isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((str(field), change[0], change[1]))
-        else:
-            rows.append((str(field), None, change))
-    return rows

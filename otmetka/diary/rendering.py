@@ -130,8 +130,8 @@ def lesson_html(item: DiaryLesson) -> SafeString:
     the timetable change, topic, homework with files, marks with kind and comment, attendance."""
     labels = _labels(get_language())
     substitute = ""
-    if item.absent_teacher_name:
-        text = labels["substitute"] % {"teacher": item.absent_teacher_name}
+    if item.absent_teacher_genitive:
+        text = labels["substitute"] % {"teacher": item.absent_teacher_genitive}
         substitute = f' <span class="badge warn">{_e(text)}</span>'
     topic = ""
     if item.topic:

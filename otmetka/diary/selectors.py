@@ -17,7 +17,6 @@ from functools import cached_property, partial
 from typing import Any
 
 from django.db.models import (
-    BigIntegerField,
     Exists,
     OuterRef,
     Q,
@@ -26,7 +25,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractIsoWeekDay
+from django.db.models.functions import Cast
 
 from otmetka.academics.models import Group, Membership, SubgroupMembership
 from otmetka.diary.permissions import own_diary_students_of
@@ -42,10 +41,11 @@ from otmetka.journal.models import (
     Lesson,
     Mark,
 )
-from otmetka.lib.text import initials
-from otmetka.org.models import BellSchedule, Pair, Period
+from otmetka.lib.text import Case, initials, short_name_in
+from otmetka.org.models import Period
 from otmetka.people.models import Consent, Guardianship, Student
-from otmetka.schedule.models import DateBells, DayBells, ScheduleChange
+from otmetka.schedule.bells import with_pair_times
+from otmetka.schedule.models import ScheduleChange
 
 # --- who: the students shown and whether the viewer may see their diary -----------------------
 
@@ -196,7 +196,8 @@ class DiaryLesson:
     subject_index: str
     subject_name: str
     teacher_name: str  # who gives it: the substitute when there is one
-    absent_teacher_name: str  # whom the teacher substitutes for ("" without a substitution)
+    # whom the teacher substitutes for, in the genitive: «вместо Учителева П. А.» ("" without)
+    absent_teacher_genitive: str
     room_number: str
     starts_at: dt.time | None
     ends_at: dt.time | None
@@ -223,7 +224,7 @@ class DiaryLesson:
     @property
     def replaced(self) -> bool:
         return self.change_kind == ScheduleChange.Kind.REPLACE_TEACHER or bool(
-            self.absent_teacher_name
+            self.absent_teacher_genitive
         )
 
     @property
@@ -325,39 +326,15 @@ def student_lessons(
 
 
 def _with_times_and_changes(lessons: QuerySet[Lesson], organization_id: int) -> QuerySet[Lesson]:
-    """Annotate each lesson with its bells (the date's own, else the weekday's, else the default
-    schedule) and the timetable change of its date and pair, as correlated subqueries."""
-    date_bells = DateBells.objects.filter(
-        organization_id=organization_id, date=OuterRef("date")
-    ).values("bell_schedule_id")[:1]
-    day_bells = DayBells.objects.filter(
-        organization_id=organization_id, weekday=OuterRef("iso_weekday")
-    ).values("bell_schedule_id")[:1]
-    default_bells = (
-        BellSchedule.objects.filter(organization_id=organization_id, is_default=True)
-        .order_by()
-        .values("pk")[:1]
-    )
-    pair = Pair.objects.filter(
-        bell_schedule_id=OuterRef("bells_id"), number=OuterRef("pair_number")
-    ).order_by()
+    """Annotate each lesson with its times (`schedule.bells`, the one resolver, in SQL) and the
+    timetable change of its date and pair, as correlated subqueries."""
     change = ScheduleChange.objects.filter(
         organization_id=organization_id,
         date=OuterRef("date"),
         workload_id=OuterRef("workload_id"),
         pair_number=OuterRef("pair_number"),
     ).order_by("-pk")
-    return lessons.annotate(
-        iso_weekday=ExtractIsoWeekDay("date"),
-        bells_id=Coalesce(
-            Subquery(date_bells),
-            Subquery(day_bells),
-            Subquery(default_bells),
-            output_field=BigIntegerField(),
-        ),
-    ).annotate(
-        starts_at=Subquery(pair.values("starts_at")[:1]),
-        ends_at=Subquery(pair.values("ends_at")[:1]),
+    return with_pair_times(lessons, organization_id).annotate(
         change_kind=Subquery(change.values("kind")[:1]),
         change_reason=Subquery(change.values("reason")[:1]),
         change_from_pair=Subquery(change.values("entry__pair_number")[:1]),
@@ -385,6 +362,7 @@ _LESSON_FIELDS = (
     "substitution__absent_teacher__person__last_name",
     "substitution__absent_teacher__person__first_name",
     "substitution__absent_teacher__person__middle_name",
+    "substitution__absent_teacher__person__sex",
     "room__number",
     "starts_at",
     "ends_at",
@@ -477,6 +455,7 @@ def _diary_lesson(row: Any) -> DiaryLesson:
         absent_last,
         absent_first,
         absent_middle,
+        absent_sex,
         room,
         starts_at,
         ends_at,
@@ -496,7 +475,14 @@ def _diary_lesson(row: Any) -> DiaryLesson:
         subject_index=index,
         subject_name=name,
         teacher_name=_person_short(last, first, middle),
-        absent_teacher_name=_person_short(absent_last, absent_first, absent_middle),
+        absent_teacher_genitive=(
+            short_name_in(
+                absent_last, absent_first or "", absent_middle or "", sex=absent_sex or "",
+                case=Case.GENITIVE,
+            )
+            if absent_last
+            else ""
+        ),
         room_number=room or "",
         starts_at=starts_at,
         ends_at=ends_at,

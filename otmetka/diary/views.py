@@ -35,7 +35,7 @@ from otmetka.diary.rendering import day_heading, day_lessons_html
 from otmetka.diary.selectors import DiaryStudent
 from otmetka.journal.models import HomeworkAttachment
 from otmetka.lib.dates import local_today
-from otmetka.lib.uploads import file_download
+from otmetka.lib.downloads import file_download, pdf_download
 from otmetka.lib.views import requested_week
 from otmetka.messaging.selectors import announcements_for
 from otmetka.org.models import Period
@@ -362,9 +362,7 @@ def _letters_response(
         address=client_address(request),
     )
     pdf = letters_pdf(data, organization=role.organization, printed_on=today)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letters_filename(data)}"'
-    return response
+    return pdf_download(pdf, name=letters_filename(data), inline=False)
 
 
 @right_required(*LETTER_RIGHTS)

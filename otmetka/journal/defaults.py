@@ -6,7 +6,7 @@ from decimal import Decimal
 
 # (name, short name, weight, SGO type id)
 DEFAULT_WORK_KINDS: tuple[tuple[str, str, Decimal, int | None], ...] = (
-    ("Ответ на уроке", "О", Decimal("1"), 10),
+    ("Устный ответ", "О", Decimal("1"), 10),
     ("Практическая работа", "ПР", Decimal("1.5"), 1),
     ("Лабораторная работа", "ЛР", Decimal("1.5"), 6),
     ("Контрольная работа", "КР", Decimal("2"), 4),

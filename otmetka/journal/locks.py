@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from otmetka.academics.models import Workload
 from otmetka.journal.models import AttestationSheet, JournalUnlock
@@ -91,9 +92,11 @@ def _closed_message() -> str:
 
 
 def _age_message(days: int) -> str:
-    return _("Занятие старше %(days)s дней: изменить его можно только после разблокировки.") % {
-        "days": days
-    }
+    return ngettext(
+        "Занятие старше %(days)s дня: изменить его можно только после разблокировки.",
+        "Занятие старше %(days)s дней: изменить его можно только после разблокировки.",
+        days,
+    ) % {"days": days}
 
 
 def lesson_guard(*, workload: Workload, day: dt.date, field: str | None = None) -> str:

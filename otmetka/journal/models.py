@@ -220,7 +220,7 @@ class Substitution(models.Model):
         verbose_name_plural = _("замещения")
 
     def __str__(self) -> str:
-        return f"{self.substitute} вместо {self.absent_teacher}"
+        return f"{self.substitute} вместо {self.absent_teacher.person.full_name_genitive}"
 
 
 class HomeworkAttachment(models.Model):
@@ -511,31 +511,3 @@ class JournalHistory(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Journal history is append-only")
-
-
-class JournalPrint(models.Model):
-    """A printed copy (PDF) of a journal for a semester, kept as the archive (Положение 7.1)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("готовится")
-        READY = "ready", _("готов")
-        FAILED = "failed", _("ошибка")
-
-    workload = models.ForeignKey("academics.Workload", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey("org.Period", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to="journals/%Y/", blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("печатная копия журнала")
-        verbose_name_plural = _("печатные копии журналов")
-        ordering = ["-requested_at"]
-
-    def __str__(self) -> str:
-        return f"{self.workload} {self.period} {self.requested_at:%d.%m.%Y}"

@@ -302,6 +302,7 @@ from django.db.models import IntegerField as _IntegerField  # noqa: E402
 from django.utils import timezone as _timezone  # noqa: E402
 
 from otmetka.journal.averages import weighted_average  # noqa: E402
+from otmetka.journal.history import FieldChange, field_changes, work_kind_ids  # noqa: E402
 from otmetka.journal.locks import lock_boundary  # noqa: E402
 from otmetka.journal.models import (  # noqa: E402
     ABSENCE_CODES,
@@ -615,13 +616,42 @@ def cell_current(lesson_id: int, student_id: int) -> tuple[str, bool]:
     return cell_text(values, code), code is not None and code in ABSENCE_CODES
 
 
-def cell_history(lesson_id: int, student_id: int) -> QuerySet[JournalHistory]:
-    """History rows of one cell (marks and attendance of a student in a lesson), newest first."""
-    return JournalHistory.objects.filter(
-        lesson_ref=lesson_id,
-        student_id=student_id,
-        entity__in=[JournalHistory.Entity.MARK, JournalHistory.Entity.ATTENDANCE],
-    ).order_by("-at", "-id")
+@dataclass(frozen=True)
+class CellHistoryRow:
+    """One change of a cell as its history page shows it."""
+
+    at: dt.datetime
+    actor_name: str
+    entity: str
+    action: str
+    changes: list[FieldChange]
+    reason: str
+
+
+def cell_history(lesson_id: int, student_id: int) -> list[CellHistoryRow]:
+    """Changes of one cell (marks and attendance of a student in a lesson), newest first.
+
+    Two queries at any length: the history rows, then the names of the work kinds they mention.
+    """
+    rows = list(
+        JournalHistory.objects.filter(
+            lesson_ref=lesson_id,
+            student_id=student_id,
+            entity__in=[JournalHistory.Entity.MARK, JournalHistory.Entity.ATTENDANCE],
+        ).order_by("-at", "-id")
+    )
+    names = dict(WorkKind.objects.filter(pk__in=work_kind_ids(rows)).values_list("pk", "name"))
+    return [
+        CellHistoryRow(
+            at=row.at,
+            actor_name=row.actor_name,
+            entity=row.get_entity_display(),
+            action=row.get_action_display(),
+            changes=field_changes(row, names),
+            reason=row.reason,
+        )
+        for row in rows
+    ]
 
 
 def lesson_marks(lesson: Lesson) -> list[Any]:

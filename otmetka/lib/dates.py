@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # The days a college's pages may be asked about. Wide enough for any record a college keeps
 # of its work, narrow enough that a week, a year or a school year around a day never leaves
@@ -30,3 +31,16 @@ def local_today(tz_name: str) -> dt.date:
 
 def academic_year_start(year: int) -> dt.date:
     return dt.date(year, 9, 1)
+
+
+def on_weekday(weekday: int) -> str:
+    """«в среду» for ISO weekday 3: when something happens, as in «снять пары в среду»."""
+    return {
+        1: _("в понедельник"),
+        2: _("во вторник"),
+        3: _("в среду"),
+        4: _("в четверг"),
+        5: _("в пятницу"),
+        6: _("в субботу"),
+        7: _("в воскресенье"),
+    }[weekday]

@@ -1,5 +1,5 @@
-"""Form fields shared by the apps: dates always ISO and inside the college's calendar, ids
-within the database's range."""
+"""Form fields shared by the apps: the date widgets (always ISO), dates inside the college's
+calendar, ids within the database's range."""
 
 from __future__ import annotations
 
@@ -14,14 +14,33 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.lib.dates import EARLIEST_DAY, LATEST_DAY, in_calendar
 from otmetka.lib.views import parse_id
 
+# What `<input type="date">` and `<input type="datetime-local">` take and give, whatever the
+# language of the page: a browser shows any other text (the localized `07.12.2026`) as empty.
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
+
 
 class DateInput(forms.DateInput):
-    """The browser's date picker, which takes and gives ISO dates whatever the language."""
+    """The browser's date picker: the one widget of every date field of the project.
+
+    Django's own `DateInput` writes the date in the language's format (`07.12.2026`), which a
+    date picker cannot show: the field looks empty, and a required one stops the form.
+    """
 
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, to the minute: the one widget of every date-and-time
+    field of the project."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATETIME)
 
 
 class DateField(forms.DateField):

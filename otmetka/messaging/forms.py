@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group
 from otmetka.accounts.roles import Role
-from otmetka.lib.forms import ModelMultipleChoiceField
+from otmetka.lib.forms import DateInput, ModelMultipleChoiceField
 from otmetka.lib.views import parse_id
 from otmetka.messaging.models import Announcement, AnnouncementAttachment
 from otmetka.messaging.services import MAX_ATTACHMENTS, GroupBroadcast
@@ -114,13 +114,6 @@ class ReplyForm(forms.Form):
         if not value:
             raise ValidationError(_("Выберите хотя бы одного адресата."))
         return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class AnnouncementForm(forms.Form):

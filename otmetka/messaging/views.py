@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of, signed_in
+from otmetka.lib.downloads import file_download
 from otmetka.lib.errors import DomainError
-from otmetka.lib.uploads import file_download
 from otmetka.lib.views import form_error, paginate, query_without_page, search_text
 from otmetka.messaging import selectors, services
 from otmetka.messaging.forms import AnnouncementForm, ComposeForm, ReplyForm, user_ids
@@ -37,6 +37,7 @@ from otmetka.messaging.permissions import (
 from otmetka.messaging.services import message_archive, message_send, thread_mark_read
 
 SEND = "messages.send"
+RECIPIENTS_SHOWN = 20  # matches offered while typing a name
 PUBLISH = ("announcements.publish_all", "announcements.publish_own_group")
 
 
@@ -139,10 +140,12 @@ def compose(request: HttpRequest) -> HttpResponse:
 @right_required(SEND)
 def recipient_search(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
-    found = selectors.recipient_search(role, search_text(request))
-    return render(
-        request, "messaging/recipient_search.html", {"found": found, "text": search_text(request)}
-    )
+    # One more than is shown, so that the list can say it goes on.
+    found = selectors.recipient_search(role, search_text(request), limit=RECIPIENTS_SHOWN + 1)
+    return render(request, "messaging/recipient_search.html", {
+        "found": found[:RECIPIENTS_SHOWN], "text": search_text(request),
+        "more": len(found) > RECIPIENTS_SHOWN, "shown": RECIPIENTS_SHOWN,
+    })
 
 
 def _default_reply_to(message: Message, me: int, allowed: list[selectors.Option]) -> set[int]:

@@ -9,13 +9,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group, Subgroup
-from otmetka.lib.forms import DateField
+from otmetka.lib.forms import DateField, DateInput
 from otmetka.movement.models import ExpulsionReason, Order, OrderKind
 from otmetka.people.models import Student
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrderFilterForm(forms.Form):
@@ -50,7 +46,7 @@ class OrderFilterForm(forms.Form):
 
 class OrderForm(forms.Form):
     number = forms.CharField(label=_("Номер приказа"), max_length=20, help_text=_("Например: 12-к"))
-    date = forms.DateField(label=_("Дата приказа"), widget=date_input())
+    date = forms.DateField(label=_("Дата приказа"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Вид приказа"), choices=OrderKind.choices)
     title = forms.CharField(label=_("Заголовок"), max_length=300, required=False)
     basis = forms.CharField(
@@ -88,14 +84,14 @@ class ItemForm(forms.Form):
     student = StudentChoiceField(
         label=_("Обучающийся"), queryset=Student.objects.none(), empty_label=_("— выберите —")
     )
-    effective_date = forms.DateField(label=_("Дата вступления в силу"), widget=date_input())
+    effective_date = forms.DateField(label=_("Дата вступления в силу"), widget=DateInput())
     to_group = forms.ModelChoiceField(
         label=_("В группу"), queryset=Group.objects.none(), empty_label=_("— выберите —")
     )
     reason = forms.ChoiceField(
         label=_("Причина отчисления"), choices=[("", _("— выберите —")), *ExpulsionReason.choices]
     )
-    leave_until = forms.DateField(label=_("Отпуск по"), widget=date_input())
+    leave_until = forms.DateField(label=_("Отпуск по"), widget=DateInput())
     new_last_name = forms.CharField(label=_("Новая фамилия"), max_length=100)
     new_first_name = forms.CharField(label=_("Новое имя"), max_length=100)
     new_middle_name = forms.CharField(label=_("Новое отчество"), max_length=100, required=False)

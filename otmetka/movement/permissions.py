@@ -35,6 +35,11 @@ def get_item_for_user_or_404(actor: ActiveRole, order: Order, item_id: int) -> O
     return get_object_or_404(OrderItem.objects.filter(order=order), pk=item_id)
 
 
+def can_create_order(actor: ActiveRole) -> bool:
+    """Draft a new order (the «Новый приказ» page): `movement.edit`."""
+    return actor.has("movement.edit")
+
+
 def can_edit_order(actor: ActiveRole, order: Order) -> bool:
     """`movement.edit` in the order's organization (a bound department head: its department)."""
     if order.organization_id != actor.organization_id or not actor.has("movement.edit"):

@@ -24,6 +24,7 @@ from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import by_sex
 from otmetka.movement.models import ExpulsionReason, Order, OrderItem, OrderKind
 from otmetka.movement.permissions import can_edit_order
 from otmetka.org.models import AcademicYear
@@ -337,6 +338,7 @@ def _check_item(order: Order, item: OrderItem) -> None:
     """Refuse an item the student's present state does not allow (raises DomainError)."""
     student, day, kind = item.student, item.effective_date, order.kind
     params = {"student": student.person.full_name, "date": _date(day)}
+    sex = student.person.grammatical_sex
     if student.person.organization_id != order.organization_id:
         raise DomainError(_("Обучающийся не найден."))
     for group in (item.from_group, item.to_group):
@@ -345,25 +347,45 @@ def _check_item(order: Order, item: OrderItem) -> None:
     first_day = _first_day(student)
     if kind == OrderKind.ENROLMENT:
         if first_day is not None:
-            raise DomainError(
-                _(
+            message = by_sex(
+                sex,
+                male=_(
+                    "%(student)s уже зачислен с %(first)s: для повторного зачисления нужен "
+                    "приказ о восстановлении."
+                ),
+                female=_(
+                    "%(student)s уже зачислена с %(first)s: для повторного зачисления нужен "
+                    "приказ о восстановлении."
+                ),
+                unknown=_(
                     "%(student)s уже зачислен(а) с %(first)s: для повторного зачисления нужен "
                     "приказ о восстановлении."
-                )
-                % {**params, "first": _date(first_day)}
+                ),
             )
+            raise DomainError(message % {**params, "first": _date(first_day)})
         if student.status != StudentStatus.STUDYING:
-            raise DomainError(
-                _("%(student)s не может быть зачислен(а): карточка в статусе «%(status)s».")
-                % {**params, "status": StudentStatus(student.status).label}
+            message = by_sex(
+                sex,
+                male=_("%(student)s не может быть зачислен: карточка в статусе «%(status)s»."),
+                female=_("%(student)s не может быть зачислена: карточка в статусе «%(status)s»."),
+                unknown=_(
+                    "%(student)s не может быть зачислен(а): карточка в статусе «%(status)s»."
+                ),
             )
+            raise DomainError(message % {**params, "status": StudentStatus(student.status).label})
         return
     if kind != OrderKind.REINSTATEMENT and (first_day is None or day <= first_day):
         raise DomainError(
             _("Дата %(date)s раньше зачисления обучающегося %(student)s или совпадает с ним.")
-            % params
+            % {**params, "student": student.person.full_name_genitive}
             if first_day is not None
-            else _("%(student)s ещё не зачислен(а) ни в одну группу.") % params
+            else by_sex(
+                sex,
+                male=_("%(student)s ещё не зачислен ни в одну группу."),
+                female=_("%(student)s ещё не зачислена ни в одну группу."),
+                unknown=_("%(student)s ещё не зачислен(а) ни в одну группу."),
+            )
+            % params
         )
     if kind == OrderKind.NAME_CHANGE:
         return
@@ -447,10 +469,13 @@ def _check_item(order: Order, item: OrderItem) -> None:
     if kind in (OrderKind.LEAVE_RETURN, OrderKind.REINSTATEMENT):
         last_day = Membership.objects.filter(student=student).aggregate(day=Max("date_to"))["day"]
         if last_day is not None and day <= last_day:
-            raise DomainError(
-                _("%(student)s состоял(а) в группе по %(last)s: дата должна быть позже.")
-                % {**params, "last": _date(last_day)}
+            message = by_sex(
+                sex,
+                male=_("%(student)s состоял в группе по %(last)s: дата должна быть позже."),
+                female=_("%(student)s состояла в группе по %(last)s: дата должна быть позже."),
+                unknown=_("%(student)s состоял(а) в группе по %(last)s: дата должна быть позже."),
             )
+            raise DomainError(message % {**params, "last": _date(last_day)})
 
 
 def _set_status(actor: ActiveRole, order: Order, student: Student, status: str) -> list[str]:

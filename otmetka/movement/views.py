@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST
 from otmetka.academics.permissions import can_edit_subgroups, groups_visible_to
 from otmetka.academics.services import groups as group_services
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
+from otmetka.audit.presentation import describe_events
+from otmetka.lib.confirm import confirmation_step
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
 from otmetka.lib.views import form_error, paginate, parse_id, query_without_page, search_text
@@ -32,6 +35,7 @@ from otmetka.movement.forms import (
 )
 from otmetka.movement.models import Order
 from otmetka.movement.permissions import (
+    can_create_order,
     can_edit_order,
     get_item_for_user_or_404,
     get_order_for_user_or_404,
@@ -71,6 +75,13 @@ def _item_form(role: ActiveRole, order: Order, data: Any = None, text: str = "")
     )
 
 
+def _history(role: ActiveRole, order: Order) -> list[Any]:
+    """The order's audit events, each with its changes in words (`change_rows`)."""
+    events = selectors.order_history(order)
+    describe_events(events, role.organization.timezone)
+    return events
+
+
 def _detail(request: HttpRequest, order: Order, **forms: Any) -> HttpResponse:
     role = role_of(request)
     editable = can_edit_order(role, order)
@@ -90,8 +101,10 @@ def _detail(request: HttpRequest, order: Order, **forms: Any) -> HttpResponse:
             "order": order,
             "items": items,
             "subgroup_gaps": gaps,
-            "history": selectors.order_history(order),
+            "history": _history(role, order),
+            "tz": role.organization.timezone,
             "can_edit": editable,
+            "apply_question": _apply_question(order),
             "q": text,
             "cancel_form": forms.pop("cancel_form", CancelForm()),
             **forms,
@@ -111,7 +124,7 @@ def book(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query_without_page(request),
-            "can_create": role.has("movement.edit"),
+            "can_create": can_create_order(role),
         },
     )
 
@@ -198,9 +211,23 @@ def item_subgroup_place(request: HttpRequest, order_id: int, order_item_id: int)
     return redirect("movement:order_detail", order_id=order.pk)
 
 
+def _apply_question(order: Order) -> str:
+    return _(
+        "Провести приказ № %(number)s? Составы групп и статусы обучающихся изменятся. "
+        "Проведённый приказ нельзя ни изменить, ни отменить: ошибку исправляют новым приказом."
+    ) % {"number": order.number}
+
+
 def _transition(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
     role = role_of(request)
     order = _editable(role, order_id)
+    if action == "apply":
+        back = reverse("movement:order_detail", kwargs={"order_id": order.pk})
+        step = confirmation_step(
+            request, question=_apply_question(order), button=_("Провести"), back=back
+        )
+        if step is not None:
+            return step
     try:
         if action == "sign":
             services.order_sign(actor=role, order=order)
@@ -305,7 +332,7 @@ def late_cards_justify(request: HttpRequest) -> HttpResponse:
 def late_card_justification_withdraw(request: HttpRequest, justification_id: int) -> HttpResponse:
     role = role_of(request)
     justification = get_justification_for_user_or_404(role, justification_id)
-    name = justification.student.person.full_name
+    name = justification.student.person.full_name_genitive
     try:
         people_services.late_card_justification_withdraw(actor=role, justification=justification)
     except DomainError as error:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from otmetka.lib.forms import DateInput
 from otmetka.org.models import BellSchedule, Department, Organization, Pair, Period, Room
 from otmetka.org.services import EDIT_LOCK_DAYS, known_timezones
 
@@ -40,6 +41,21 @@ RUSSIAN_TIMEZONES = (
     ("Asia/Anadyr", _("Анадырь")),
 )
 
+# The neighbours a Russian college may still need (a branch abroad, a partner's timetable).
+NEIGHBOUR_TIMEZONES = (
+    ("Europe/Minsk", _("Минск")),
+    ("Europe/Chisinau", _("Кишинёв")),
+    ("Asia/Tbilisi", _("Тбилиси")),
+    ("Asia/Yerevan", _("Ереван")),
+    ("Asia/Baku", _("Баку")),
+    ("Asia/Almaty", _("Алма-Ата")),
+    ("Asia/Tashkent", _("Ташкент")),
+    ("Asia/Bishkek", _("Бишкек")),
+    ("Asia/Dushanbe", _("Душанбе")),
+    ("Asia/Ashgabat", _("Ашхабад")),
+    ("Asia/Ulaanbaatar", _("Улан-Батор")),
+)
+
 
 def _utc_offset(zone: str) -> str:
     offset = dt.datetime.now(ZoneInfo(zone)).utcoffset() or dt.timedelta()
@@ -49,21 +65,26 @@ def _utc_offset(zone: str) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def timezone_choices() -> list[tuple[Any, Any]]:
-    """Russia's zones first (city and UTC offset), then every other IANA name."""
+def timezone_choices(current: str = "") -> list[tuple[Any, Any]]:
+    """Russia's zones by their cities in Russian, west to east, then the neighbours and UTC.
+
+    A zone set before (by `org_create` or the API, which take any IANA name) stays listed
+    under its own name, so the settings form keeps it when saved unchanged.
+    """
     known = known_timezones()
-    russian = [
-        (zone, f"{city} ({_utc_offset(zone)}, {zone})")
-        for zone, city in RUSSIAN_TIMEZONES
-        if zone in known
-    ]
-    listed = {zone for zone, _label in russian}
-    others = [(zone, zone) for zone in sorted(known - listed)]
+
+    def labelled(zones: tuple[tuple[str, Any], ...]) -> list[tuple[str, str]]:
+        return [
+            (zone, f"{city} ({_utc_offset(zone)})") for zone, city in zones if zone in known
+        ]
+
+    russian = labelled(RUSSIAN_TIMEZONES)
+    others = labelled(NEIGHBOUR_TIMEZONES)
+    others.append(("UTC", str(_("Всемирное координированное время (UTC)"))))
+    listed = {zone for zone, _label in russian + others}
+    if current in known and current not in listed:
+        others.append((current, current))
     return [(_("Россия"), russian), (_("Другие"), others)]
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def time_input() -> forms.TimeInput:
@@ -102,7 +123,8 @@ class OrganizationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["timezone"]
-        field.choices = timezone_choices()
+        current = self.data.get("timezone") if self.is_bound else self.initial.get("timezone")
+        field.choices = timezone_choices(str(current or ""))
 
     @staticmethod
     def initial_for(organization: Organization) -> dict[str, Any]:
@@ -113,8 +135,8 @@ class YearForm(forms.Form):
     name = forms.CharField(
         label=_("Название"), required=False, max_length=20, help_text=_("Например: 2026/2027")
     )
-    date_from = forms.DateField(label=_("Начало"), widget=date_input())
-    date_to = forms.DateField(label=_("Окончание"), widget=date_input())
+    date_from = forms.DateField(label=_("Начало"), widget=DateInput())
+    date_to = forms.DateField(label=_("Окончание"), widget=DateInput())
 
     @staticmethod
     def initial_for(year: Any) -> dict[str, Any]:
@@ -139,8 +161,8 @@ class PeriodForm(forms.Form):
         label=_("Название"), required=False, max_length=100,
         help_text=_("Для семестра можно не заполнять."),
     )
-    date_from = forms.DateField(label=_("Начало"), widget=date_input())
-    date_to = forms.DateField(label=_("Окончание"), widget=date_input())
+    date_from = forms.DateField(label=_("Начало"), widget=DateInput())
+    date_to = forms.DateField(label=_("Окончание"), widget=DateInput())
 
     @staticmethod
     def initial_for(period: Period) -> dict[str, Any]:

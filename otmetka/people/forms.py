@@ -8,18 +8,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from otmetka.lib.forms import ModelMultipleChoiceField
+from otmetka.lib.forms import DateInput, ModelMultipleChoiceField
 from otmetka.org.models import Department
 from otmetka.people.models import Guardianship, Person, Position, Student
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; the value travels as ISO, which every locale's parser accepts."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date(label: Any, *, required: bool = False) -> forms.DateField:

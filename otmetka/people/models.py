@@ -10,7 +10,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.lib.snils import snils_format, validate_snils
-from otmetka.lib.text import initials
+from otmetka.lib.text import (
+    Case,
+    full_name,
+    full_name_in,
+    guess_sex,
+    initials,
+    short_name_in,
+)
 
 
 def person_sort_key(last_name: str, first_name: str, middle_name: str) -> str:
@@ -84,12 +91,41 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        parts = (self.last_name, self.first_name, self.middle_name)
-        return " ".join(part for part in parts if part)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def short_name(self) -> str:
         return initials(self.last_name, self.first_name, self.middle_name)
+
+    @property
+    def grammatical_sex(self) -> str:
+        """«M»/«F» for «изменил»/«изменила»: the recorded sex, else guessed from the name."""
+        return self.sex or guess_sex(self.first_name, self.middle_name, self.last_name)
+
+    def short_name_in(self, case: Case) -> str:
+        """«Быкова А. П.»: the short name in `case`, the surname declined by `sex`."""
+        return short_name_in(
+            self.last_name, self.first_name, self.middle_name, sex=self.sex, case=case
+        )
+
+    def full_name_in(self, case: Case) -> str:
+        return full_name_in(
+            self.last_name, self.first_name, self.middle_name, sex=self.sex, case=case
+        )
+
+    @property
+    def short_name_genitive(self) -> str:
+        """For templates: «вместо {{ person.short_name_genitive }}»."""
+        return self.short_name_in(Case.GENITIVE)
+
+    @property
+    def short_name_dative(self) -> str:
+        """For templates: «Выдать {{ person.short_name_dative }} новый пароль?»."""
+        return self.short_name_in(Case.DATIVE)
+
+    @property
+    def full_name_genitive(self) -> str:
+        return self.full_name_in(Case.GENITIVE)
 
 
 class Student(models.Model):

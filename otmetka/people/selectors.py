@@ -123,7 +123,8 @@ def guardian_candidates(actor: ActiveRole, student: Student, text: str) -> list[
         .distinct()
         .order_by("sort_key", "id")
     )
-    return list(persons[:GUARDIAN_SEARCH_LIMIT])
+    # One more than is shown, so that the page can say the list goes on.
+    return list(persons[: GUARDIAN_SEARCH_LIMIT + 1])
 
 
 def return_student_for(actor: ActiveRole, person: Person, wanted_id: Any) -> Student | None:

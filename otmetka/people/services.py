@@ -21,6 +21,7 @@ from otmetka.audit.services import audit_change, audit_delete, audit_record, dif
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.lib.snils import snils_format, validate_snils
+from otmetka.lib.text import by_sex
 from otmetka.org.models import Department
 from otmetka.people.models import (
     Consent,
@@ -420,10 +421,13 @@ def guardian_add(
         _save_person(guardian)
         changes.update({name: [None, value] for name, value in values.items() if value})
     if Guardianship.objects.filter(student=student, guardian=guardian).exists():
-        raise DomainError(
-            _("%(name)s уже присоединён(а) к этому обучающемуся.") % {"name": guardian.full_name},
-            field="person_id",
+        message = by_sex(
+            guardian.grammatical_sex,
+            male=_("%(name)s уже присоединён к этому обучающемуся."),
+            female=_("%(name)s уже присоединена к этому обучающемуся."),
+            unknown=_("%(name)s уже присоединён(а) к этому обучающемуся."),
         )
+        raise DomainError(message % {"name": guardian.full_name}, field="person_id")
     guardianship = Guardianship.objects.create(
         student=student, guardian=guardian, kind=kind, receives_diary=bool(receives_diary)
     )

@@ -299,9 +299,12 @@ def guardian_add_view(request: HttpRequest, student_id: int) -> HttpResponse:
             messages.success(request, _("Родитель (законный представитель) присоединён."))
             return redirect("people:student_detail", student_id=student.pk)
     text = search_text(request)
+    found = selectors.guardian_candidates(role, student, text)
     return render(request, "people/guardian_add.html", {
         "student": student, "form": form, "link_form": link_form, "q": text,
-        "candidates": selectors.guardian_candidates(role, student, text),
+        "candidates": found[: selectors.GUARDIAN_SEARCH_LIMIT],
+        "more": len(found) > selectors.GUARDIAN_SEARCH_LIMIT,
+        "shown": selectors.GUARDIAN_SEARCH_LIMIT,
     })
 
 

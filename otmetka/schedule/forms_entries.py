@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Workload
+from otmetka.lib.dates import on_weekday
+from otmetka.lib.forms import DateField
 from otmetka.org.models import Room
 from otmetka.schedule.models import Weekday, WeekParity
 
@@ -30,12 +32,8 @@ class EntryForm(forms.Form):
     parity = forms.ChoiceField(
         label=_("Недели"), choices=WeekParity.choices, initial=WeekParity.EVERY
     )
-    valid_from = forms.DateField(
-        label=_("Действует с"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_to = forms.DateField(
-        label=_("Действует по"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = DateField(label=_("Действует с"))
+    valid_to = DateField(label=_("Действует по"))
 
     def __init__(self, *args: Any, workloads: Any, organization_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,15 +46,25 @@ class EntryForm(forms.Form):
 
 
 class WeekCopyForm(forms.Form):
-    source = forms.DateField(widget=forms.HiddenInput)
-    target = forms.DateField(
-        label=_("На неделю с понедельника"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    source = DateField(widget=forms.HiddenInput)
+    target = DateField(label=_("На неделю с понедельника"))
+
+
+class WeekdaySelect(forms.Select):
+    """Each day also says «в среду», for the question «Снять все пары … в среду с …?»."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"] not in ("", None):
+            option["attrs"]["data-confirm-text"] = on_weekday(int(option["value"]))
+        return option
 
 
 class DayClearForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("День недели"), choices=Weekday.choices, coerce=int)
-    on = forms.DateField(label=_("Начиная с даты"), widget=forms.DateInput(attrs={"type": "date"}))
+    weekday = forms.TypedChoiceField(
+        label=_("День недели"), choices=Weekday.choices, coerce=int, widget=WeekdaySelect
+    )
+    on = DateField(label=_("Начиная с даты"))
 
 
 class ImportForm(forms.Form):

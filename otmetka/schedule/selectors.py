@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from otmetka.lib.dates import week_monday
-from otmetka.org.models import Pair, Period
+from otmetka.org.models import Period
+from otmetka.schedule.bells import Bells, PairTimes, bells_between, bells_for, weekday_bells
 from otmetka.schedule.models import (
-    DateBells,
-    DayBells,
     ScheduleChange,
     TimetableEntry,
     WeekParity,
@@ -26,13 +25,13 @@ class Slot:
 
     Fields:
     - ``date``: the day; ``weekday``: 1 (Mon) … 6 (Sat);
-    - ``pair_number``; ``starts_at`` / ``ends_at``: times from that weekday's bells
-      (``DayBells`` or the organization's default schedule), ``None`` when the bells lack
-      the pair;
+    - ``pair_number``; ``starts_at`` / ``ends_at``: times from the day's bells
+      (``schedule.bells``), ``None`` when the bells lack the pair;
     - ``workload_id``, ``group_id``, ``group_name``, ``subgroup_id``, ``subgroup_name``
       (``None`` / ``""`` for the whole group), ``item_id``, ``item_index``, ``item_name``;
     - ``teacher_id``, ``teacher_name`` (short: «Учителев П. А.»): who teaches it that day;
-      ``original_teacher_id`` / ``original_teacher_name``: the absent teacher when replaced;
+      ``original_teacher_id`` / ``original_teacher_name``: the absent teacher when replaced,
+      ``original_teacher_genitive`` the same short name for «вместо Учителева П. А.»;
     - ``room_id``, ``room_number`` (``None`` / ``""`` without a room);
     - ``entry_id``: the timetable entry (``None`` for an extra pair);
     - ``change``: ``""`` (as in the timetable) or a ``ScheduleChange.Kind`` value
@@ -65,6 +64,7 @@ class Slot:
     change_reason: str
     original_pair_number: int | None
     original_room_number: str
+    original_teacher_genitive: str = ""
 
     @property
     def is_cancelled(self) -> bool:
@@ -94,18 +94,11 @@ def takes_place(parity: str, year_start: dt.date, day: dt.date) -> bool:
 
 @dataclass(frozen=True)
 class _Calendar:
-    """Academic years and holidays, and bells per weekday, of an organization for a range."""
+    """Academic years, holidays and bells of an organization for a range."""
 
     year_starts: list[tuple[dt.date, dt.date, dt.date]]  # (year from, year to, year from)
     holidays: list[tuple[dt.date, dt.date]]
-    bells: dict[int, dict[int, tuple[dt.time, dt.time]]]  # weekday → pair → (start, end)
-    # Dates with their own bells (shortened days), overriding the weekday's.
-    date_bells: dict[dt.date, dict[int, tuple[dt.time, dt.time]]] = field(default_factory=dict)
-
-    def bells_on(self, day: dt.date) -> dict[int, tuple[dt.time, dt.time]]:
-        if day in self.date_bells:
-            return self.date_bells[day]
-        return self.bells.get(day.isoweekday(), {})
+    bells: Bells = field(default_factory=Bells)
 
     def year_start(self, day: dt.date) -> dt.date | None:
         for date_from, date_to, start in self.year_starts:
@@ -136,51 +129,9 @@ def _calendar(organization_id: int, date_from: dt.date, date_to: dt.date) -> _Ca
         years[year.pk] = (year.date_from, year.date_to, year.date_from)
         if period.kind == Period.Kind.HOLIDAYS:
             holidays.append((period.date_from, period.date_to))
-    weekday_bells, dated = _bells(organization_id, date_from, date_to)
-    return _Calendar(list(years.values()), holidays, weekday_bells, dated)
-
-
-def _bells(
-    organization_id: int, date_from: dt.date, date_to: dt.date
-) -> tuple[
-    dict[int, dict[int, tuple[dt.time, dt.time]]], dict[dt.date, dict[int, tuple[dt.time, dt.time]]]
-]:
-    """The pairs of each weekday, and of the dates in the range that have their own bells.
-
-    3 queries: the weekday → bell schedule rows, the dated overrides in the range, then every
-    pair of the organization.
-    """
-    by_weekday = dict(
-        DayBells.objects.filter(organization_id=organization_id).values_list(
-            "weekday", "bell_schedule_id"
-        )
-    )
-    by_date = dict(
-        DateBells.objects.filter(
-            organization_id=organization_id, date__gte=date_from, date__lte=date_to
-        ).values_list("date", "bell_schedule_id")
-    )
-    pairs: dict[int, dict[int, tuple[dt.time, dt.time]]] = {}
-    default_id: int | None = None
-    rows = Pair.objects.filter(bell_schedule__organization_id=organization_id).values_list(
-        "bell_schedule_id", "bell_schedule__is_default", "number", "starts_at", "ends_at"
-    )
-    for schedule_id, is_default, number, starts_at, ends_at in rows:
-        pairs.setdefault(schedule_id, {})[number] = (starts_at, ends_at)
-        if is_default:
-            default_id = schedule_id
-    result: dict[int, dict[int, tuple[dt.time, dt.time]]] = {}
-    for weekday in range(1, 7):
-        chosen = by_weekday.get(weekday, default_id)
-        result[weekday] = pairs.get(chosen, {}) if chosen is not None else {}
-    dated = {day: pairs.get(schedule_id, {}) for day, schedule_id in by_date.items()}
-    return result, dated
-
-
-def day_bells(organization_id: int, day: dt.date) -> dict[int, tuple[dt.time, dt.time]]:
-    """The pairs (number → start, end) of the bells a date uses (3 queries)."""
-    weekday_bells, dated = _bells(organization_id, day, day)
-    return dated.get(day, weekday_bells.get(day.isoweekday(), {}))
+    # 1 query: the bells of every day of the range.
+    bells = bells_between(organization_id, date_from, date_to)
+    return _Calendar(list(years.values()), holidays, bells)
 
 
 _WORKLOAD_JOINS = (
@@ -203,9 +154,9 @@ def range_slots(
 ) -> list[Slot]:
     """The effective timetable of every day of date_from..date_to (both inclusive).
 
-    Five queries whatever the range or the size of the college: periods (with years), day
-    bells, pairs, changes, entries. Filters apply to the effective slot (a substitute sees a
-    pair they replace in; a room filter follows moves).
+    Four queries whatever the range or the size of the college: periods (with years), the
+    bells of the range (`schedule.bells`), changes, entries. Filters apply to the effective
+    slot (a substitute sees a pair they replace in; a room filter follows moves).
     """
     calendar = _calendar(organization_id, date_from, date_to)
     days = [
@@ -278,7 +229,7 @@ def day_slots(
     room_id: int | None = None,
     include_cancelled: bool = False,
 ) -> list[Slot]:
-    """The pairs that take place on a day (see ``Slot`` for the fields); six queries."""
+    """The pairs that take place on a day (see ``Slot`` for the fields); four queries."""
     return range_slots(
         organization_id,
         day,
@@ -299,7 +250,7 @@ def week_slots(
     room_id: int | None = None,
     include_cancelled: bool = False,
 ) -> list[Slot]:
-    """The pairs of Monday–Saturday of the week containing ``day``; six queries."""
+    """The pairs of Monday–Saturday of the week containing ``day``; four queries."""
     monday = week_monday(day)
     return range_slots(
         organization_id,
@@ -313,7 +264,7 @@ def week_slots(
 
 
 def _times(calendar: _Calendar, day: dt.date, pair: int) -> tuple[dt.time | None, dt.time | None]:
-    times = calendar.bells_on(day).get(pair)
+    times = calendar.bells.on(day).get(pair)
     return times if times is not None else (None, None)
 
 
@@ -359,6 +310,9 @@ def _entry_slot(
         teacher_name=teacher.person.short_name,
         original_teacher_id=original_teacher.pk if original_teacher else None,
         original_teacher_name=original_teacher.person.short_name if original_teacher else "",
+        original_teacher_genitive=(
+            original_teacher.person.short_name_genitive if original_teacher else ""
+        ),
         room_id=room.pk if room else None,
         room_number=room.number if room else "",
         entry_id=entry.pk,
@@ -427,7 +381,8 @@ class TodayStatus:
 class TodayPair:
     """A pair of the teacher's day: the lesson with times, room, status and substitution.
 
-    ``substitute_for``: whom the teacher replaces (name) when they give another's pair;
+    ``substitute_for``: whom the teacher replaces, in the genitive («вместо Учителева П. А.»),
+    when they give another's pair;
     ``replaced_by``: who gives the teacher's own pair instead of them.
     """
 
@@ -445,53 +400,12 @@ def teacher_day(
 ) -> list[TodayPair]:
     """The teacher's lessons of a day — their own and those they substitute — in two queries.
 
-    Queries: the bells of the day (every pair of the organization, flagged when the weekday
-    has its own schedule); the lessons with group, item, subgroup, substitution, the room (from
-    a move or an extra pair of that day, else the timetable entry) and whether marks or
-    attendance exist.
+    Queries: the bells of the day (`schedule.bells`); the lessons with group, item, subgroup,
+    substitution, the room (from a move or an extra pair of that day, else the timetable entry)
+    and whether marks or attendance exist.
     """
     weekday = day.isoweekday()
-    bells: dict[int, tuple[dt.time, dt.time]] = {}
-    own_day: dict[int, tuple[dt.time, dt.time]] = {}
-    rows = (
-        Pair.objects.filter(bell_schedule__organization_id=organization_id)
-        .annotate(
-            for_weekday=Exists(
-                DayBells.objects.filter(
-                    organization_id=organization_id,
-                    weekday=weekday,
-                    bell_schedule_id=OuterRef("bell_schedule_id"),
-                )
-            ),
-            for_date=Exists(
-                DateBells.objects.filter(
-                    organization_id=organization_id,
-                    date=day,
-                    bell_schedule_id=OuterRef("bell_schedule_id"),
-                )
-            ),
-        )
-        .values_list(
-            "number",
-            "starts_at",
-            "ends_at",
-            "bell_schedule__is_default",
-            "for_weekday",
-            "for_date",
-        )
-    )
-    own_date: dict[int, tuple[dt.time, dt.time]] = {}
-    for number, pair_start, pair_end, is_default, for_weekday, for_date in rows:
-        if for_date:
-            own_date[number] = (pair_start, pair_end)
-        if for_weekday:
-            own_day[number] = (pair_start, pair_end)
-        elif is_default:
-            bells[number] = (pair_start, pair_end)
-    if own_date:
-        bells = own_date
-    elif own_day:
-        bells = own_day
+    bells = bells_for(organization_id, day)
     changed_room = ScheduleChange.objects.filter(
         organization_id=organization_id,
         date=day,
@@ -543,7 +457,9 @@ def teacher_day(
         elif lesson.workload.teacher_id != employee_id:
             substitution = getattr(lesson, "substitution", None)
             substitute_for = (
-                substitution.absent_teacher.person.short_name if substitution is not None else ""
+                substitution.absent_teacher.person.short_name_genitive
+                if substitution is not None
+                else ""
             )
         filled = bool(
             lesson.topic_id is not None
@@ -583,7 +499,6 @@ from otmetka.org.models import AcademicYear  # noqa: E402
 from otmetka.schedule.models import TimetableEntryQuerySet  # noqa: E402
 from otmetka.schedule.services.conflicts import (  # noqa: E402
     ENTRY_RELATED,
-    bell_pairs,
     parity_matches,
     week_parity,
 )
@@ -592,14 +507,14 @@ from otmetka.schedule.services.conflicts import (  # noqa: E402
 @dataclass
 class GridCell:
     date: dt.date
-    pair: Pair | None
+    pair: PairTimes | None
     entries: list[TimetableEntry]
 
 
 @dataclass
 class GridRow:
     number: int
-    pair: Pair | None
+    pair: PairTimes | None
     cells: list[GridCell]
 
 
@@ -625,16 +540,16 @@ class WeekGrid:
 
 
 def week_grid(organization_id: int, entries: TimetableEntryQuerySet, monday: dt.date) -> WeekGrid:
-    """Rows = pairs, columns = Mon–Sat of the week of `monday` (four queries).
+    """Rows = pairs, columns = Mon–Sat of the week of `monday` (three queries).
 
-    Queries: the academic year of the week, day bells, pairs, the entries.
+    Queries: the academic year of the week, the bells of the weekly timetable, the entries.
     """
     days = [monday + dt.timedelta(days=offset) for offset in range(6)]
     year = AcademicYear.objects.filter(organization_id=organization_id).on_day(monday).first()
     parity = week_parity(year.date_from, monday) if year else None
-    pairs = bell_pairs(organization_id)
+    bells = weekday_bells(organization_id)
     rows_entries = list(entries.overlapping(days[0], days[-1]).select_related(*ENTRY_RELATED))
-    numbers = {n for day_pairs in pairs.values() for n in day_pairs}
+    numbers = {n for day in days for n in bells.of_weekday(day.isoweekday())}
     numbers |= {entry.pair_number for entry in rows_entries}
     rows = []
     for number in sorted(numbers):
@@ -649,7 +564,8 @@ def week_grid(organization_id: int, entries: TimetableEntryQuerySet, monday: dt.
                 and e.valid_from <= day <= e.valid_to
                 and parity_matches(e.parity, parity)
             ]
-            cells.append(GridCell(date=day, pair=pairs[weekday].get(number), entries=found))
+            pair = bells.of_weekday(weekday).get(number)
+            cells.append(GridCell(date=day, pair=pair, entries=found))
         default = next((c.pair for c in cells if c.pair is not None), None)
         rows.append(GridRow(number=number, pair=default, cells=cells))
     return WeekGrid(monday=monday, days=days, parity=parity, rows=rows, year=year)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from otmetka.academics.models import CurriculumHours, Membership
 from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.permissions import effective_rights
+from otmetka.documents.models import Document
 from otmetka.journal.models import (
     AttestationSheet,
     HomeworkAttachment,
-    JournalPrint,
     JournalUnlock,
     Lesson,
     PlannedTopic,
@@ -185,7 +185,7 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
         defaults={"title": "Введение"},
     )[0].pk,
     "work_kind_id": lambda w: WorkKind.objects.get_or_create(
-        organization=w.org, name="Ответ на уроке", defaults={"short_name": "О"}
+        organization=w.org, name="Устный ответ", defaults={"short_name": "О"}
     )[0].pk,
     "sheet_id": lambda w: AttestationSheet.objects.get_or_create(
         group=w.college.group,
@@ -209,8 +209,14 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
         size=13,
         content_type="application/pdf",
     ).pk,
-    "print_id": lambda w: JournalPrint.objects.create(
-        workload=w.college.workload, period=w.college.semester1, requested_by=w.user("teacher")
+    "print_id": lambda w: Document.objects.create(
+        organization=w.org, owner=w.user("teacher"), kind="journal.print", title="Журнал",
+        params={"workload": w.college.workload.pk, "period": w.college.semester1.pk},
+    ).pk,
+    "document_id": lambda w: Document.objects.create(
+        organization=w.org, owner=w.user("deputy"), kind="reports.alphabetical",
+        title="Алфавитная книга", status=Document.Status.READY,
+        file=ContentFile(b"%PDF-1.4 test", name="book.pdf"), filename="book.pdf",
     ).pk,
     "entry_id": lambda w: _entry(w).pk,
     "date_bells_id": lambda w: DateBells.objects.create(

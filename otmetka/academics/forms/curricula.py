@@ -15,6 +15,7 @@ from otmetka.academics.models import (
     CurriculumItem,
     Program,
 )
+from otmetka.lib.forms import DateInput
 from otmetka.org.models import Department
 
 _HOURS_MAX = 32767
@@ -53,7 +54,7 @@ class CurriculumForm(forms.Form):
     semesters = forms.IntegerField(label=_("Семестров"), min_value=1, max_value=10, initial=8)
     approved_on = forms.DateField(
         label=_("Дата утверждения"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     @staticmethod

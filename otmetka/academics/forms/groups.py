@@ -10,13 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Curriculum, Group, Membership, Program
-from otmetka.lib.forms import DateField, ModelMultipleChoiceField
+from otmetka.lib.forms import DateField, DateInput, ModelMultipleChoiceField
 from otmetka.org.models import Department
 from otmetka.people.models import Employee, Person, Student
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StudentChoiceField(forms.ModelChoiceField):
@@ -167,7 +163,7 @@ class EnrolForm(forms.Form):
     last_name = forms.CharField(label=_("Фамилия"), max_length=100)
     first_name = forms.CharField(label=_("Имя"), max_length=100)
     middle_name = forms.CharField(label=_("Отчество"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("Дата рождения"), required=False, widget=date_input())
+    birth_date = forms.DateField(label=_("Дата рождения"), required=False, widget=DateInput())
     sex = forms.ChoiceField(label=_("Пол"), required=False,
                             choices=[("", "—"), *Person.Sex.choices])
     snils = forms.CharField(label=_("СНИЛС"), max_length=14, required=False,
@@ -186,8 +182,8 @@ class EnrolForm(forms.Form):
     enrolment_order_no = forms.CharField(label=_("Номер приказа о зачислении"), max_length=40,
                                          required=False)
     enrolment_order_date = forms.DateField(label=_("Дата приказа о зачислении"), required=False,
-                                           widget=date_input())
-    date_from = forms.DateField(label=_("В группе с"), widget=date_input())
+                                           widget=DateInput())
+    date_from = forms.DateField(label=_("В группе с"), widget=DateInput())
     basis = forms.CharField(
         label=_("Основание"), max_length=200, required=False,
         help_text=_("Если не заполнено — номер и дата приказа о зачислении."),
@@ -201,8 +197,8 @@ class MemberAddForm(forms.Form):
         label=_("Обучающийся"), queryset=Student.objects.none(), widget=forms.RadioSelect,
         empty_label=None,
     )
-    date_from = forms.DateField(label=_("В группе с"), widget=date_input())
-    date_to = forms.DateField(label=_("По (включительно)"), required=False, widget=date_input(),
+    date_from = forms.DateField(label=_("В группе с"), widget=DateInput())
+    date_to = forms.DateField(label=_("По (включительно)"), required=False, widget=DateInput(),
                               help_text=_("Пусто — без даты окончания."))
     basis = forms.CharField(label=_("Основание"), max_length=200, required=False,
                             help_text=_("Например: приказ № 112-к от 01.09.2026"))
@@ -214,7 +210,7 @@ class MemberAddForm(forms.Form):
 
 
 class MembershipCloseForm(forms.Form):
-    date_to = forms.DateField(label=_("Последний день в группе"), widget=date_input())
+    date_to = forms.DateField(label=_("Последний день в группе"), widget=DateInput())
 
 
 class SubgroupForm(forms.Form):

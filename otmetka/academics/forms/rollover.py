@@ -8,16 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.services.rollover import HolidaySpan, RolloverProposal, YearDates
+from otmetka.lib.forms import DateInput
 
 HOLIDAY_ROWS = 4
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    return forms.DateField(label=label, required=required, widget=DateInput())
 
 
 class RolloverForm(forms.Form):

@@ -40,9 +40,9 @@ class WorkloadForm(forms.Form):
         label=_("Подгруппа"), queryset=Subgroup.objects.none(), required=False,
         empty_label=_("— вся группа —"),
     )
-    hours_first = forms.IntegerField(label=_("Часов в 1-м полугодии"), min_value=0,
+    hours_first = forms.IntegerField(label=_("Часов в 1-м семестре"), min_value=0,
                                      max_value=32767, initial=0)
-    hours_second = forms.IntegerField(label=_("Часов во 2-м полугодии"), min_value=0,
+    hours_second = forms.IntegerField(label=_("Часов во 2-м семестре"), min_value=0,
                                       max_value=32767, initial=0)
 
     def __init__(self, *args: Any, organization_id: int, group: Group | None = None,

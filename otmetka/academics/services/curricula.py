@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from otmetka.academics.models import (
     AttestationForm,
@@ -201,8 +202,14 @@ def _check_curriculum(
         )
         if last is not None and last > semesters:
             raise DomainError(
-                _("В плане есть часы в %(semester)s семестре: сначала удалите их или укажите "
-                  "не меньше %(semester)s семестров.") % {"semester": last},
+                ngettext(
+                    "В плане есть часы в %(semester)s семестре: сначала удалите их или укажите "
+                    "не меньше %(semester)s семестра.",
+                    "В плане есть часы в %(semester)s семестре: сначала удалите их или укажите "
+                    "не меньше %(semester)s семестров.",
+                    last,
+                )
+                % {"semester": last},
                 field="semesters",
             )
 
@@ -559,7 +566,11 @@ def _check_hours(
 ) -> None:
     if not 1 <= semester <= curriculum.semesters:
         raise DomainError(
-            _("В плане %(count)s семестров: укажите семестр от 1 до %(count)s.")
+            ngettext(
+                "В плане %(count)s семестр: укажите семестр от 1 до %(count)s.",
+                "В плане %(count)s семестров: укажите семестр от 1 до %(count)s.",
+                curriculum.semesters,
+            )
             % {"count": curriculum.semesters},
             field="semester",
         )

@@ -341,7 +341,7 @@ def year_rollover(*, actor: ActiveRole, today: dt.date, dates: YearDates) -> Rol
         raise NotAllowed(
             _(
                 "Перевод на следующий учебный год выполняется для всего колледжа: его проводит "
-                "заместитель директора."
+                "заместитель директора по УМР."
             )
         )
     organization_id = actor.organization_id

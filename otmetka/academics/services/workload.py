@@ -11,6 +11,7 @@ from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_change, audit_delete, snapshot
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import by_sex
 from otmetka.org.models import AcademicYear
 from otmetka.people.models import Employee
 
@@ -48,8 +49,16 @@ def _check_workload(
         )
     today = local_today(actor.organization.timezone)
     if teacher.dismissal_date is not None and teacher.dismissal_date < today:
+        message = by_sex(
+            teacher.person.grammatical_sex,
+            male=_("%(teacher)s уволен %(date)s: нагрузку назначают работающим сотрудникам."),
+            female=_("%(teacher)s уволена %(date)s: нагрузку назначают работающим сотрудникам."),
+            unknown=_(
+                "%(teacher)s уволен(а) %(date)s: нагрузку назначают работающим сотрудникам."
+            ),
+        )
         raise DomainError(
-            _("%(teacher)s уволен(а) %(date)s: нагрузку назначают работающим сотрудникам.")
+            message
             % {"teacher": teacher.person.full_name, "date": f"{teacher.dismissal_date:%d.%m.%Y}"},
             field="teacher",
         )
@@ -81,7 +90,7 @@ def _check_workload(
         if not 0 <= value <= _SMALLINT_MAX:
             raise DomainError(_("Часы — целое число от 0 до 32767."), field=name)
     if hours_first + hours_second == 0:
-        raise DomainError(_("Укажите часы хотя бы в одном полугодии."), field="hours_first")
+        raise DomainError(_("Укажите часы хотя бы в одном семестре."), field="hours_first")
     duplicates = Workload.objects.filter(
         academic_year=academic_year, teacher=teacher, group=group, item=item, subgroup=subgroup
     )
@@ -100,7 +109,7 @@ def _duplicate_message(
     return _(
         "У преподавателя %(teacher)s уже есть нагрузка по «%(item)s» в группе %(group)s на "
         "%(year)s учебный год: измените ту строку."
-    ) % {"teacher": teacher.person.full_name, "item": item, "group": group, "year": year}
+    ) % {"teacher": teacher.person.full_name_genitive, "item": item, "group": group, "year": year}
 
 
 def _save(workload: Workload) -> None:

@@ -12,7 +12,6 @@ from otmetka.academics.tests.factories_access import (
     enrol,
     make_curator_of_other_group,
 )
-from otmetka.academics.tests.test_groups_support import actor_for, stranger_actor
 from otmetka.accounts.models import RoleAssignment, User
 from otmetka.accounts.roles import Role
 from otmetka.accounts.services import (
@@ -51,7 +50,7 @@ class TestGroupIssue:
         first = enrol(world, "Иванов", "Иван", "Петрович")
         second = enrol(world, "Иванов", "Илья", "Павлович")
         mother = add_parent(world, first, "Иванова", "Ольга", "Петровна")
-        curator = actor_for(world, "curator")
+        curator = world.actor("curator")
         people = [first.person.pk, second.person.pk, mother.pk]
 
         issued = credentials_issue_group(
@@ -85,7 +84,7 @@ class TestGroupIssue:
     def test_the_password_is_not_in_the_repr(self, world: World) -> None:
         # A slip that lands in a log line or an error report does not carry the password.
         [slip] = credentials_issue_group(
-            actor=actor_for(world, "curator"),
+            actor=world.actor("curator"),
             group=world.college.group,
             person_ids=[world.college.student.person.pk],
         )
@@ -94,7 +93,7 @@ class TestGroupIssue:
     def test_is_audited(self, world: World) -> None:
         student = enrol(world, "Петров", "Пётр")
         credentials_issue_group(
-            actor=actor_for(world, "curator"),
+            actor=world.actor("curator"),
             group=world.college.group,
             person_ids=[student.person.pk],
         )
@@ -113,14 +112,14 @@ class TestGroupIssue:
         father = add_parent(world, first, "Сидоров", "Олег", kind=Guardianship.Kind.FATHER)
         Guardianship.objects.create(student=second, guardian=father, kind="father")
         issued = credentials_issue_group(
-            actor=actor_for(world, "curator"), group=world.college.group, person_ids=[father.pk]
+            actor=world.actor("curator"), group=world.college.group, person_ids=[father.pk]
         )
         assert [slip.person for slip in issued] == [father]
 
     def test_refuses_people_outside_the_group(self, world: World) -> None:
         with pytest.raises(DomainError, match="только обучающимся группы"):
             credentials_issue_group(
-                actor=actor_for(world, "curator"),
+                actor=world.actor("curator"),
                 group=world.college.group,
                 person_ids=[world.college.other_student.person.pk],
             )
@@ -128,16 +127,16 @@ class TestGroupIssue:
     def test_needs_someone(self, world: World) -> None:
         with pytest.raises(DomainError, match="Отметьте"):
             credentials_issue_group(
-                actor=actor_for(world, "curator"), group=world.college.group, person_ids=[]
+                actor=world.actor("curator"), group=world.college.group, person_ids=[]
             )
 
     def test_a_curator_of_another_group_and_a_teacher_may_not(self, world: World) -> None:
         make_curator_of_other_group(world)
         person_ids = [world.college.student.person.pk]
         for actor in (
-            actor_for(world, "other_teacher", Role.CURATOR),
-            actor_for(world, "teacher"),
-            stranger_actor(world, "admin"),
+            world.actor("other_teacher", Role.CURATOR),
+            world.actor("teacher"),
+            world.actor(world.stranger.users["admin"]),
         ):
             with pytest.raises(NotAllowed):
                 credentials_issue_group(
@@ -146,7 +145,7 @@ class TestGroupIssue:
 
     def test_the_admin_may_for_any_group(self, world: World) -> None:
         issued = credentials_issue_group(
-            actor=actor_for(world, "admin"),
+            actor=world.actor("admin"),
             group=world.college.other_group,
             person_ids=[world.college.other_student.person.pk],
         )
@@ -158,7 +157,7 @@ class TestGroupIssue:
         Guardianship.objects.create(student=student, guardian=teacher, kind="father")
         with pytest.raises(DomainError, match="Учителев Пётр Андреевич"):
             credentials_issue_group(
-                actor=actor_for(world, "curator"),
+                actor=world.actor("curator"),
                 group=world.college.group,
                 person_ids=[student.person.pk, teacher.pk],
             )
@@ -175,7 +174,7 @@ class TestGroupIssue:
         )
         with pytest.raises(DomainError, match="Учителев Пётр Андреевич"):
             credentials_issue_group(
-                actor=actor_for(world, "admin"),
+                actor=world.actor("admin"),
                 group=world.college.group,
                 person_ids=[world.college.student.person.pk, teacher.person.pk],
             )
@@ -186,7 +185,7 @@ class TestGroupIssue:
 class TestAccountForPerson:
     def test_the_role_must_fit_the_person(self, world: World) -> None:
         student = enrol(world, "Орлов", "Олег")
-        curator = actor_for(world, "curator")
+        curator = world.actor("curator")
         with pytest.raises(DomainError, match="не присоединён"):
             account_issue_for_person(actor=curator, person=student.person, role=Role.PARENT)
         with pytest.raises(DomainError, match="только учётные записи"):
@@ -195,7 +194,7 @@ class TestAccountForPerson:
     def test_not_twice(self, world: World) -> None:
         with pytest.raises(DomainError, match="учётная запись уже есть"):
             account_issue_for_person(
-                actor=actor_for(world, "curator"),
+                actor=world.actor("curator"),
                 person=world.college.student.person,
                 role=Role.STUDENT,
             )
@@ -204,7 +203,7 @@ class TestAccountForPerson:
         other = enrol(world, "Чужой", "Антон", group=world.college.other_group)
         with pytest.raises(NotAllowed):
             account_issue_for_person(
-                actor=actor_for(world, "curator"), person=other.person, role=Role.STUDENT
+                actor=world.actor("curator"), person=other.person, role=Role.STUDENT
             )
 
     def test_not_for_a_leaver(self, world: World, now: object) -> None:
@@ -212,21 +211,21 @@ class TestAccountForPerson:
         student.memberships.update(date_to=dt.date(2026, 11, 1))
         with pytest.raises(NotAllowed):
             account_issue_for_person(
-                actor=actor_for(world, "curator"), person=student.person, role=Role.STUDENT
+                actor=world.actor("curator"), person=student.person, role=Role.STUDENT
             )
 
     def test_not_for_a_person_of_another_college(self, world: World) -> None:
         stranger = make_person(world.stranger.organization, "Чужов", "Иван")
         with pytest.raises(NotAllowed):
             account_issue_for_person(
-                actor=actor_for(world, "admin"), person=stranger, role=Role.STUDENT
+                actor=world.actor("admin"), person=stranger, role=Role.STUDENT
             )
 
 
 class TestBlocking:
     def test_the_curator_blocks_and_unblocks_their_student(self, world: World) -> None:
         student = world.user("student")
-        curator = actor_for(world, "curator")
+        curator = world.actor("curator")
         account_set_active(actor=curator, user=student, is_active=False)
         student.refresh_from_db()
         assert not student.is_active
@@ -236,7 +235,7 @@ class TestBlocking:
         assert AuditEvent.objects.filter(object_id=str(student.pk), action="update").count() == 2
 
     def test_not_staff_nor_another_group(self, world: World) -> None:
-        curator = actor_for(world, "curator")
+        curator = world.actor("curator")
         for key in ("teacher", "other_student", "other_parent"):
             with pytest.raises(NotAllowed):
                 account_set_active(actor=curator, user=world.user(key), is_active=False)

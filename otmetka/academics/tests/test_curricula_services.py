@@ -25,14 +25,7 @@ from otmetka.academics.services.curricula import (
     program_create,
     program_update,
 )
-from otmetka.academics.tests.test_curricula_support import (
-    Kind,
-    actor,
-    events_of,
-    make_hours,
-    make_item,
-    stranger,
-)
+from otmetka.academics.tests.test_curricula_support import Kind, events_of, make_hours, make_item
 from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org.models import Department
@@ -47,7 +40,7 @@ def _program(world: World, **changes: object) -> Program:
         "department": world.college.department,
     }
     data.update(changes)
-    return program_create(actor=actor(world, "methodist"), **data)  # type: ignore[arg-type]
+    return program_create(actor=world.actor("methodist"), **data)  # type: ignore[arg-type]
 
 
 def test_methodist_creates_a_program_with_an_audit_row(world: World) -> None:
@@ -91,7 +84,7 @@ def test_department_of_another_college_is_refused(world: World) -> None:
 
 def test_teacher_may_not_create_programs(world: World) -> None:
     with pytest.raises(NotAllowed):
-        program_create(actor=actor(world, "teacher"), code="15.02.16", name="ТМ",
+        program_create(actor=world.actor("teacher"), code="15.02.16", name="ТМ",
                        qualification="Техник")
     assert not Program.objects.filter(code="15.02.16").exists()
 
@@ -99,7 +92,7 @@ def test_teacher_may_not_create_programs(world: World) -> None:
 def test_program_update_records_old_and_new(world: World) -> None:
     program = world.college.program
     second = Department.objects.create(organization=world.org, name="Заочное отделение")
-    program_update(actor=actor(world, "deputy"), program=program, code=program.code,
+    program_update(actor=world.actor("deputy"), program=program, code=program.code,
                    name=program.name, qualification="Разработчик", level=program.level,
                    form_of_study=Program.Form.PART_TIME, duration_months=34, department=second)
     program.refresh_from_db()
@@ -114,8 +107,8 @@ def test_program_update_records_old_and_new(world: World) -> None:
 def test_stranger_may_not_update_a_program(world: World) -> None:
     program = world.college.program
     with pytest.raises(NotAllowed):
-        program_update(actor=stranger(world, "methodist"), program=program, code="01.01.01",
-                       name="x", qualification="x", level=program.level,
+        program_update(actor=world.actor(world.stranger.users["methodist"]), program=program,
+                       code="01.01.01", name="x", qualification="x", level=program.level,
                        form_of_study=program.form_of_study, duration_months=46, department=None)
     program.refresh_from_db()
     assert program.code == "09.02.07"
@@ -125,7 +118,7 @@ def test_stranger_may_not_update_a_program(world: World) -> None:
 
 
 def test_curriculum_create_and_duplicate(world: World) -> None:
-    methodist = actor(world, "methodist")
+    methodist = world.actor("methodist")
     curriculum = curriculum_create(actor=methodist, program=world.college.program,
                                    name="09.02.07 набор 2026", intake_year=2026, semesters=8,
                                    approved_on=dt.date(2026, 6, 1))
@@ -140,7 +133,7 @@ def test_curriculum_create_and_duplicate(world: World) -> None:
 def test_curriculum_cannot_lose_semesters_that_have_hours(world: World) -> None:
     curriculum = world.college.curriculum
     with pytest.raises(DomainError) as error:
-        curriculum_update(actor=actor(world, "methodist"), curriculum=curriculum,
+        curriculum_update(actor=world.actor("methodist"), curriculum=curriculum,
                           name=curriculum.name, intake_year=2025, semesters=2, approved_on=None)
     assert "3 семестре" in error.value.message
     curriculum.refresh_from_db()
@@ -149,7 +142,7 @@ def test_curriculum_cannot_lose_semesters_that_have_hours(world: World) -> None:
 
 def test_curriculum_update_records_old_and_new(world: World) -> None:
     curriculum = world.college.curriculum
-    curriculum_update(actor=actor(world, "methodist"), curriculum=curriculum,
+    curriculum_update(actor=world.actor("methodist"), curriculum=curriculum,
                       name="ИСП-2025", intake_year=2025, semesters=6,
                       approved_on=dt.date(2025, 6, 30))
     [event] = events_of(curriculum)
@@ -165,7 +158,7 @@ def test_curriculum_copy_takes_items_and_hours(world: World) -> None:
     make_hours(practice, 4, theory=0, practical=72, independent=0, form=AttestationForm.CREDIT)
     CurriculumHours.objects.create(item=college.module, semester=4, total=6, attestation_hours=6,
                                    attestation_form=AttestationForm.QUALIFICATION_EXAM)
-    copy = curriculum_copy(actor=actor(world, "methodist"), curriculum=college.curriculum,
+    copy = curriculum_copy(actor=world.actor("methodist"), curriculum=college.curriculum,
                            intake_year=2026, name="09.02.07 набор 2026")
     assert copy.pk != college.curriculum.pk
     assert copy.semesters == college.curriculum.semesters
@@ -193,7 +186,7 @@ def test_curriculum_copy_takes_items_and_hours(world: World) -> None:
 def test_curriculum_copy_refuses_an_existing_name(world: World) -> None:
     college = world.college
     with pytest.raises(DomainError):
-        curriculum_copy(actor=actor(world, "methodist"), curriculum=college.curriculum,
+        curriculum_copy(actor=world.actor("methodist"), curriculum=college.curriculum,
                         intake_year=2025, name=college.curriculum.name)
     assert Curriculum.objects.filter(program=college.program).count() == 1
 
@@ -202,7 +195,7 @@ def test_curriculum_copy_refuses_an_existing_name(world: World) -> None:
 
 
 def test_item_create_puts_it_at_the_end(world: World) -> None:
-    item = item_create(actor=actor(world, "methodist"), curriculum=world.college.curriculum,
+    item = item_create(actor=world.actor("methodist"), curriculum=world.college.curriculum,
                        kind=Kind.DISCIPLINE, index="ОП.02", name="Архитектура аппаратных средств")
     assert item.position == 4
     assert events_of(item)[0].changes["index"] == [None, "ОП.02"]
@@ -210,7 +203,7 @@ def test_item_create_puts_it_at_the_end(world: World) -> None:
 
 def test_mdk_without_a_module_is_refused(world: World) -> None:
     with pytest.raises(DomainError) as error:
-        item_create(actor=actor(world, "methodist"), curriculum=world.college.curriculum,
+        item_create(actor=world.actor("methodist"), curriculum=world.college.curriculum,
                     kind=Kind.INTERDISCIPLINARY_COURSE, index="МДК.01.02", name="Поддержка ПО")
     assert error.value.field == "parent"
     assert "МДК входит в профессиональный модуль" in error.value.message
@@ -220,14 +213,14 @@ def test_mdk_without_a_module_is_refused(world: World) -> None:
 @pytest.mark.parametrize("kind", [Kind.DISCIPLINE, Kind.MODULE, Kind.FINAL_ATTESTATION])
 def test_only_module_parts_may_sit_in_a_module(world: World, kind: str) -> None:
     with pytest.raises(DomainError) as error:
-        item_create(actor=actor(world, "methodist"), curriculum=world.college.curriculum,
+        item_create(actor=world.actor("methodist"), curriculum=world.college.curriculum,
                     kind=kind, index="X.01", name="Нечто", parent=world.college.module)
     assert error.value.field == "parent"
     assert not CurriculumItem.objects.filter(index="X.01").exists()
 
 
 def test_practice_may_stand_alone_or_in_a_module(world: World) -> None:
-    methodist = actor(world, "methodist")
+    methodist = world.actor("methodist")
     alone = item_create(actor=methodist, curriculum=world.college.curriculum,
                         kind=Kind.INDUSTRIAL_PRACTICE, index="ПДП", name="Преддипломная практика")
     inside = item_create(actor=methodist, curriculum=world.college.curriculum,
@@ -238,7 +231,7 @@ def test_practice_may_stand_alone_or_in_a_module(world: World) -> None:
 
 
 def test_parent_must_be_a_module_of_the_same_curriculum(world: World) -> None:
-    methodist = actor(world, "methodist")
+    methodist = world.actor("methodist")
     other = curriculum_copy(actor=methodist, curriculum=world.college.curriculum,
                             intake_year=2026, name="набор 2026")
     with pytest.raises(DomainError) as error:
@@ -255,7 +248,7 @@ def test_parent_must_be_a_module_of_the_same_curriculum(world: World) -> None:
 
 def test_index_is_unique_in_the_curriculum(world: World) -> None:
     with pytest.raises(DomainError) as error:
-        item_create(actor=actor(world, "methodist"), curriculum=world.college.curriculum,
+        item_create(actor=world.actor("methodist"), curriculum=world.college.curriculum,
                     kind=Kind.DISCIPLINE, index="ОП.01", name="Ещё одна")
     assert error.value.field == "index"
     assert "ОП.01" in error.value.message
@@ -264,7 +257,7 @@ def test_index_is_unique_in_the_curriculum(world: World) -> None:
 
 def test_item_update_records_old_and_new(world: World) -> None:
     item = world.college.discipline
-    item_update(actor=actor(world, "methodist"), item=item, kind=Kind.DISCIPLINE,
+    item_update(actor=world.actor("methodist"), item=item, kind=Kind.DISCIPLINE,
                 index="ОП.11", name="Операционные системы и среды", position=7)
     [event] = events_of(item)
     assert event.changes["index"] == ["ОП.01", "ОП.11"]
@@ -275,7 +268,7 @@ def test_item_update_records_old_and_new(world: World) -> None:
 def test_module_with_parts_cannot_become_a_discipline(world: World) -> None:
     module = world.college.module
     with pytest.raises(DomainError) as error:
-        item_update(actor=actor(world, "methodist"), item=module, kind=Kind.DISCIPLINE,
+        item_update(actor=world.actor("methodist"), item=module, kind=Kind.DISCIPLINE,
                     index=module.index, name=module.name)
     assert error.value.field == "kind"
     module.refresh_from_db()
@@ -285,18 +278,18 @@ def test_module_with_parts_cannot_become_a_discipline(world: World) -> None:
 def test_item_with_workload_cannot_become_a_module(world: World) -> None:
     item = world.college.discipline  # other_teacher teaches it
     with pytest.raises(DomainError) as error:
-        item_update(actor=actor(world, "methodist"), item=item, kind=Kind.MODULE,
+        item_update(actor=world.actor("methodist"), item=item, kind=Kind.MODULE,
                     index=item.index, name=item.name)
     assert "нагрузка" in error.value.message
 
 
 def test_item_used_by_workload_cannot_be_deleted(world: World) -> None:
     with pytest.raises(DomainError) as error:
-        item_delete(actor=actor(world, "methodist"), item=world.college.mdk)
+        item_delete(actor=world.actor("methodist"), item=world.college.mdk)
     assert "распределена нагрузка" in error.value.message
     # Deleting its module is refused too: the МДК would go with it.
     with pytest.raises(DomainError):
-        item_delete(actor=actor(world, "methodist"), item=world.college.module)
+        item_delete(actor=world.actor("methodist"), item=world.college.module)
     assert world.college.curriculum.items.count() == 3
 
 
@@ -305,7 +298,7 @@ def test_item_delete_takes_its_parts_and_hours_and_audits_each(world: World) -> 
     assert college.workload is not None
     college.workload.delete()
     module_id = college.module.pk
-    item_delete(actor=actor(world, "methodist"), item=college.module)
+    item_delete(actor=world.actor("methodist"), item=college.module)
     assert list(college.curriculum.items.values_list("index", flat=True)) == ["ОП.01"]
     assert not CurriculumHours.objects.filter(item_id=college.mdk.pk).exists()
     deleted = AuditEvent.objects.filter(action=AuditEvent.Action.DELETE,
@@ -325,7 +318,7 @@ def _hours(world: World, item: CurriculumItem | None = None, **changes: object) 
         "attestation_form": AttestationForm.EXAM,
     }
     data.update(changes)
-    return hours_set(actor=actor(world, "methodist"), item=item or world.college.discipline,
+    return hours_set(actor=world.actor("methodist"), item=item or world.college.discipline,
                      **data)  # type: ignore[arg-type]
 
 
@@ -353,7 +346,7 @@ def test_hours_that_do_not_add_up_are_refused_with_the_numbers(world: World) -> 
 def test_changing_existing_hours_so_they_do_not_add_up_changes_nothing(world: World) -> None:
     college = world.college
     with pytest.raises(DomainError):
-        hours_set(actor=actor(world, "methodist"), item=college.discipline, semester=3, total=72,
+        hours_set(actor=world.actor("methodist"), item=college.discipline, semester=3, total=72,
                   theory=40, practical=16, laboratory=8, independent=16)
     hours = CurriculumHours.objects.get(item=college.discipline, semester=3)
     assert (hours.total, hours.theory) == (72, 32)
@@ -397,18 +390,18 @@ def test_empty_hours_row_is_refused(world: World) -> None:
 
 def test_teacher_may_not_set_hours(world: World) -> None:
     with pytest.raises(NotAllowed):
-        hours_set(actor=actor(world, "teacher"), item=world.college.discipline, semester=4,
+        hours_set(actor=world.actor("teacher"), item=world.college.discipline, semester=4,
                   total=10, theory=10)
     with pytest.raises(NotAllowed):
-        hours_set(actor=stranger(world, "methodist"), item=world.college.discipline,
-                  semester=4, total=10, theory=10)
+        hours_set(actor=world.actor(world.stranger.users["methodist"]),
+                  item=world.college.discipline, semester=4, total=10, theory=10)
     assert not CurriculumHours.objects.filter(item=world.college.discipline, semester=4).exists()
 
 
 def test_hours_delete_is_audited(world: World) -> None:
     hours = CurriculumHours.objects.get(item=world.college.discipline, semester=3)
     hours_id = hours.pk
-    hours_delete(actor=actor(world, "methodist"), hours=hours)
+    hours_delete(actor=world.actor("methodist"), hours=hours)
     assert not CurriculumHours.objects.filter(pk=hours_id).exists()
     [event] = AuditEvent.objects.filter(object_type="academics.curriculumhours",
                                         object_id=str(hours_id))

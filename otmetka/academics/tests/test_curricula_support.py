@@ -15,32 +15,11 @@ from otmetka.academics.models import (
     Group,
     Workload,
 )
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.people.models import Employee, Person
-from otmetka.test import College, World, make_person
+from otmetka.test import College, make_person
 
 Kind = CurriculumItem.Kind
-
-
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """`user` acting in `role` (default: their first role), as the middleware builds it."""
-    assignments = RoleAssignment.objects.select_related("organization").filter(user=user)
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    assignment = assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
-
-
-def actor(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.user(key), role)
-
-
-def stranger(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.stranger.users[key], role)
 
 
 def events_of(obj: models.Model) -> list[AuditEvent]:

@@ -31,11 +31,9 @@ from otmetka.academics.services.groups import (
 )
 from otmetka.academics.tests.test_groups_support import (
     SEPT_1,
-    actor_for,
     bind_head_to,
     make_student,
     second_department,
-    stranger_actor,
 )
 from otmetka.accounts.roles import Role
 from otmetka.audit.models import AuditEvent
@@ -68,7 +66,7 @@ def create_args(world: World, **extra: Any) -> dict[str, Any]:
 
 
 def test_group_create_saves_group_curators_and_audit(world: World) -> None:
-    head = actor_for(world, "head")
+    head = world.actor("head")
     group = group_create(actor=head, **create_args(world, name="  ИС-31 "))
     assert group.name == "ИС-31"
     assert group.organization_id == world.org.pk
@@ -92,7 +90,7 @@ def test_group_create_refuses_bad_values(
 ) -> None:
     before = Group.objects.count()
     with pytest.raises(DomainError) as caught:
-        group_create(actor=actor_for(world, "head"), **create_args(world, **change))
+        group_create(actor=world.actor("head"), **create_args(world, **change))
     assert caught.value.field == field
     assert message in caught.value.message
     assert Group.objects.count() == before
@@ -104,7 +102,7 @@ def test_group_create_refuses_curriculum_of_another_program(world: World) -> Non
     curriculum = Curriculum.objects.create(program=other, name="15.02.16 набор 2026",
                                            intake_year=2026)
     with pytest.raises(DomainError) as caught:
-        group_create(actor=actor_for(world, "head"),
+        group_create(actor=world.actor("head"),
                      **create_args(world, curriculum=curriculum))
     assert caught.value.field == "curriculum"
     assert "относится к другой специальности" in caught.value.message
@@ -113,7 +111,7 @@ def test_group_create_refuses_curriculum_of_another_program(world: World) -> Non
 
 def test_group_create_refuses_objects_of_another_college(world: World) -> None:
     stranger = world.stranger
-    head = actor_for(world, "head")
+    head = world.actor("head")
     for change, field in (
         ({"program": stranger.program, "curriculum": stranger.curriculum}, "program"),
         ({"department": stranger.department}, "department"),
@@ -130,20 +128,20 @@ def test_group_create_refuses_a_dismissed_curator(world: World) -> None:
     teacher.dismissal_date = dt.date(2026, 10, 1)
     teacher.save()
     with pytest.raises(DomainError) as caught:
-        group_create(actor=actor_for(world, "head"), **create_args(world))
+        group_create(actor=world.actor("head"), **create_args(world))
     assert caught.value.message == "Куратором может быть только работающий сотрудник колледжа."
 
 
 def test_group_create_needs_groups_edit(world: World) -> None:
     with pytest.raises(NotAllowed):
-        group_create(actor=actor_for(world, "secretary"), **create_args(world))
+        group_create(actor=world.actor("secretary"), **create_args(world))
     assert not Group.objects.filter(name="ИС-31").exists()
 
 
 def test_department_head_bound_to_a_department_keeps_to_it(world: World) -> None:
     extramural = second_department(world)
     bind_head_to(world, extramural)
-    head = actor_for(world, "head")
+    head = world.actor("head")
     with pytest.raises(DomainError) as caught:
         group_create(actor=head, **create_args(world))
     assert caught.value.field == "department"
@@ -158,7 +156,7 @@ def test_department_head_bound_to_a_department_keeps_to_it(world: World) -> None
 def test_group_update_changes_fields_and_records_the_diff(world: World) -> None:
     group = world.college.group
     group = Group.objects.prefetch_related("curators").get(pk=group.pk)
-    head = actor_for(world, "head")
+    head = world.actor("head")
     group_update(actor=head, group=group, name="ИС-21к", intake_year=2024,
                  curator_ids=[world.college.employees["teacher"].pk])
     group.refresh_from_db()
@@ -172,7 +170,7 @@ def test_group_update_changes_fields_and_records_the_diff(world: World) -> None:
 
 
 def test_group_update_refuses_a_duplicate_name_but_allows_it_when_archived(world: World) -> None:
-    head = actor_for(world, "head")
+    head = world.actor("head")
     other = world.college.other_group
     with pytest.raises(DomainError) as caught:
         group_update(actor=head, group=other, name="ИС-21")
@@ -191,7 +189,7 @@ def test_membership_add_refuses_overlap_in_the_same_group(world: World) -> None:
     assert student is not None
     before = Membership.objects.count()
     with pytest.raises(DomainError) as caught:
-        membership_add(actor=actor_for(world, "head"), group=world.college.group,
+        membership_add(actor=world.actor("head"), group=world.college.group,
                        student=student, date_from=dt.date(2026, 9, 1))
     assert caught.value.message == (
         "Студентов Иван Петрович уже состоит в группе ИС-21 с 01.09.2025."
@@ -203,7 +201,7 @@ def test_membership_add_refuses_overlap_with_another_group(world: World) -> None
     student = world.college.student
     assert student is not None
     with pytest.raises(DomainError) as caught:
-        membership_add(actor=actor_for(world, "head"), group=world.college.other_group,
+        membership_add(actor=world.actor("head"), group=world.college.other_group,
                        student=student, date_from=dt.date(2026, 12, 1),
                        date_to=dt.date(2026, 12, 31))
     assert "в группе ИС-21 (с 01.09.2025)" in caught.value.message
@@ -214,7 +212,7 @@ def test_membership_add_refuses_overlap_with_another_group(world: World) -> None
 def test_membership_add_refuses_open_ended_overlap_with_a_later_membership(world: World) -> None:
     group, other = world.college.group, world.college.other_group
     student = make_student(world, "Позднев", group=other, date_from=dt.date(2027, 2, 1))
-    head = actor_for(world, "head")
+    head = world.actor("head")
     # An open-ended membership from September runs into the February one.
     with pytest.raises(DomainError) as caught:
         membership_add(actor=head, group=group, student=student, date_from=SEPT_1)
@@ -230,7 +228,7 @@ def test_membership_add_refuses_open_ended_overlap_with_a_later_membership(world
 def test_membership_add_refuses_dates_in_the_wrong_order(world: World) -> None:
     student = make_student(world, "Новиков")
     with pytest.raises(DomainError) as caught:
-        membership_add(actor=actor_for(world, "head"), group=world.college.group,
+        membership_add(actor=world.actor("head"), group=world.college.group,
                        student=student, date_from=dt.date(2026, 10, 1),
                        date_to=dt.date(2026, 9, 30))
     assert caught.value.field == "date_to"
@@ -242,16 +240,16 @@ def test_membership_add_refuses_a_student_of_another_college(world: World) -> No
     student = world.stranger.student
     assert student is not None
     with pytest.raises(DomainError):
-        membership_add(actor=actor_for(world, "head"), group=world.college.group,
+        membership_add(actor=world.actor("head"), group=world.college.group,
                        student=student, date_from=TODAY)
     with pytest.raises(NotAllowed):
-        membership_add(actor=stranger_actor(world, "head"), group=world.college.group,
+        membership_add(actor=world.actor(world.stranger.users["head"]), group=world.college.group,
                        student=student, date_from=TODAY)
 
 
 def test_transfer_mid_year_moves_the_student_between_rolls(world: World) -> None:
     """Closed in ИС-21 on D − 1, on ИС-22's roll from D: each journal shows the right roll."""
-    head = actor_for(world, "head")
+    head = world.actor("head")
     group, other = world.college.group, world.college.other_group
     student = world.college.student
     assert student is not None
@@ -278,7 +276,7 @@ def test_membership_close_refuses_a_day_before_the_start(world: World) -> None:
     student = world.college.student
     membership = Membership.objects.get(group=world.college.group, student=student)
     with pytest.raises(DomainError) as caught:
-        membership_close(actor=actor_for(world, "head"), membership=membership,
+        membership_close(actor=world.actor("head"), membership=membership,
                          date_to=dt.date(2025, 8, 31))
     assert caught.value.message == (
         "Дата выбытия не может быть раньше даты зачисления в группу (01.09.2025)."
@@ -290,7 +288,7 @@ def test_membership_close_refuses_a_day_before_the_start(world: World) -> None:
 def test_membership_close_needs_groups_edit(world: World) -> None:
     membership = Membership.objects.get(group=world.college.group, student=world.college.student)
     with pytest.raises(NotAllowed):
-        membership_close(actor=actor_for(world, "curator"), membership=membership, date_to=TODAY)
+        membership_close(actor=world.actor("curator"), membership=membership, date_to=TODAY)
 
 
 # --- Enrolment -----------------------------------------------------------------------------------
@@ -309,7 +307,7 @@ def card(**extra: Any) -> dict[str, Any]:
 
 def test_student_enrol_creates_card_and_membership(world: World) -> None:
     group = world.college.group
-    student = student_enrol(actor=actor_for(world, "head"), group=group, date_from=TODAY,
+    student = student_enrol(actor=world.actor("head"), group=group, date_from=TODAY,
                             **card())
     membership = Membership.objects.get(student=student)
     assert membership.group == group
@@ -327,7 +325,7 @@ def test_student_enrol_with_a_bad_snils_saves_nothing(world: World) -> None:
     students, people, memberships = (Student.objects.count(), Person.objects.count(),
                                      Membership.objects.count())
     with pytest.raises(DomainError) as caught:
-        student_enrol(actor=actor_for(world, "head"), group=world.college.group,
+        student_enrol(actor=world.actor("head"), group=world.college.group,
                       date_from=TODAY, **card(snils="112-233-445 96"))
     assert caught.value.field == "snils"
     assert (Student.objects.count(), Person.objects.count(), Membership.objects.count()) == (
@@ -346,7 +344,7 @@ def test_student_enrol_rolls_back_the_card_when_membership_fails(
     monkeypatch.setattr(services, "membership_add", refuse)
     people = Person.objects.count()
     with pytest.raises(DomainError):
-        student_enrol(actor=actor_for(world, "head"), group=world.college.group,
+        student_enrol(actor=world.actor("head"), group=world.college.group,
                       date_from=TODAY, **card())
     assert Person.objects.count() == people
     assert not Student.objects.filter(person__last_name="Зачисленов").exists()
@@ -354,7 +352,7 @@ def test_student_enrol_rolls_back_the_card_when_membership_fails(
 
 def test_student_enrol_needs_groups_edit(world: World) -> None:
     with pytest.raises(NotAllowed):
-        student_enrol(actor=actor_for(world, "secretary"), group=world.college.group,
+        student_enrol(actor=world.actor("secretary"), group=world.college.group,
                       date_from=TODAY, **card())
     assert not Person.objects.filter(last_name="Зачисленов").exists()
 
@@ -363,7 +361,7 @@ def test_student_enrol_needs_groups_edit(world: World) -> None:
 
 
 def test_subgroup_create_rename_and_refusals(world: World) -> None:
-    dispatcher = actor_for(world, "dispatcher")
+    dispatcher = world.actor("dispatcher")
     group = world.college.group
     subgroup = subgroup_create(actor=dispatcher, group=group, name="2 подгруппа")
     assert audit_rows(subgroup, AuditEvent.Action.CREATE)
@@ -381,18 +379,18 @@ def test_subgroup_create_rename_and_refusals(world: World) -> None:
 
 
 def test_curator_edits_subgroups_of_own_group_only(world: World) -> None:
-    curator = actor_for(world, "curator", Role.CURATOR)
+    curator = world.actor("curator", Role.CURATOR)
     subgroup_create(actor=curator, group=world.college.group, name="2 подгруппа")
     with pytest.raises(NotAllowed):
         subgroup_create(actor=curator, group=world.college.other_group, name="2 подгруппа")
     with pytest.raises(NotAllowed):
-        subgroup_create(actor=actor_for(world, "teacher"), group=world.college.group, name="x")
+        subgroup_create(actor=world.actor("teacher"), group=world.college.group, name="x")
     assert not Subgroup.objects.filter(group=world.college.other_group).exists()
 
 
 def test_subgroup_delete_refused_while_workload_uses_it(world: World) -> None:
     college = world.college
-    deputy = actor_for(world, "deputy")
+    deputy = world.actor("deputy")
     Workload.objects.filter(pk=college.workload.pk).update(subgroup=college.subgroup)
     with pytest.raises(DomainError) as caught:
         subgroup_delete(actor=deputy, subgroup=college.subgroup)
@@ -412,7 +410,7 @@ def test_subgroup_set_members_is_dated(world: World) -> None:
     first = college.student
     assert first is not None
     second = make_student(world, "Вторый", group=group)
-    dispatcher = actor_for(world, "dispatcher")
+    dispatcher = world.actor("dispatcher")
     day = dt.date(2026, 11, 2)
     subgroup_set_members(actor=dispatcher, subgroup=subgroup, student_ids=[second.pk], on=day)
 
@@ -444,7 +442,7 @@ def test_subgroup_set_members_only_takes_students_on_the_roll(world: World) -> N
     assert other_student is not None
     rows = SubgroupMembership.objects.count()
     with pytest.raises(DomainError) as caught:
-        subgroup_set_members(actor=actor_for(world, "dispatcher"), subgroup=college.subgroup,
+        subgroup_set_members(actor=world.actor("dispatcher"), subgroup=college.subgroup,
                              student_ids=[other_student.pk], on=TODAY)
     assert caught.value.field == "students"
     assert caught.value.message == "На 16.11.2026 в группе ИС-21 нет: Ёлкин Семён Ильич."
@@ -456,7 +454,7 @@ def test_subgroup_update_is_all_or_nothing(world: World) -> None:
     other_student = college.other_student
     assert other_student is not None
     with pytest.raises(DomainError):
-        subgroup_update(actor=actor_for(world, "dispatcher"), subgroup=college.subgroup,
+        subgroup_update(actor=world.actor("dispatcher"), subgroup=college.subgroup,
                         name="Новое имя", student_ids=[other_student.pk], on=TODAY)
     college.subgroup.refresh_from_db()
     assert college.subgroup.name == "1 подгруппа"

@@ -6,32 +6,11 @@ import datetime as dt
 
 from otmetka.academics.models import Group, Membership
 from otmetka.accounts.models import RoleAssignment
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.org.models import Department
 from otmetka.people.models import Person, Student
 from otmetka.test import World, make_person
 
 SEPT_1 = dt.date(2026, 9, 1)
-
-
-def actor_for(world: World, key: str, role: str | None = None) -> ActiveRole:
-    """The persona `key` of the first college acting in `role` (default: their first role)."""
-    assignments = RoleAssignment.objects.select_related("organization", "user").filter(
-        user=world.user(key)
-    )
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    assignment = assignments.order_by("id").first()
-    assert assignment is not None
-    return ActiveRole(assignment)
-
-
-def stranger_actor(world: World, key: str) -> ActiveRole:
-    assignment = RoleAssignment.objects.select_related("organization", "user").filter(
-        user=world.stranger.users[key]
-    ).order_by("id").first()
-    assert assignment is not None
-    return ActiveRole(assignment)
 
 
 def bind_head_to(world: World, department: Department) -> None:

@@ -20,8 +20,6 @@ from otmetka.academics.models import (
     Workload,
 )
 from otmetka.academics.services.rollover import HolidaySpan, YearDates, year_rollover
-from otmetka.accounts.models import RoleAssignment
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.journal.models import AttestationSheet
 from otmetka.lib.errors import DomainError, NotAllowed
@@ -41,12 +39,6 @@ DATES = YearDates(
 )
 
 
-def actor(world: World, name: str) -> ActiveRole:
-    return ActiveRole(
-        RoleAssignment.objects.select_related("organization", "user").get(user=world.user(name))
-    )
-
-
 def test_creates_the_year_promotes_groups_and_refuses_a_second_run(world: World) -> None:
     college = world.college
     final = Group.objects.create(
@@ -57,7 +49,7 @@ def test_creates_the_year_promotes_groups_and_refuses_a_second_run(world: World)
         department=college.department,
         intake_year=2023,
     )
-    result = year_rollover(actor=actor(world, "deputy"), today=TODAY, dates=DATES)
+    result = year_rollover(actor=world.actor("deputy"), today=TODAY, dates=DATES)
     year = AcademicYear.objects.get(organization=world.org, name="2027/2028")
     assert result.year == year
     periods = list(year.periods.order_by("date_from").values_list("kind", "number", "date_from"))
@@ -80,7 +72,7 @@ def test_creates_the_year_promotes_groups_and_refuses_a_second_run(world: World)
         object_type="org.academicyear", object_id=str(year.pk), action=AuditEvent.Action.CREATE
     ).exists()
     with pytest.raises(DomainError, match="уже создан"):
-        year_rollover(actor=actor(world, "deputy"), today=TODAY, dates=DATES)
+        year_rollover(actor=world.actor("deputy"), today=TODAY, dates=DATES)
     # The stranger college is untouched.
     assert not AcademicYear.objects.filter(organization=world.stranger.organization,
                                            name="2027/2028").exists()
@@ -93,7 +85,7 @@ def test_workload_is_copied_with_the_new_semesters_hours(world: World) -> None:
         item=college.mdk, semester=5, total=48, theory=30, practical=10, independent=8
     )
     CurriculumHours.objects.create(item=college.mdk, semester=6, total=24, laboratory=24)
-    result = year_rollover(actor=actor(world, "head"), today=TODAY, dates=DATES)
+    result = year_rollover(actor=world.actor("head"), today=TODAY, dates=DATES)
     copies = list(
         Workload.objects.filter(academic_year=result.year).values_list(
             "teacher_id", "group_id", "item_id", "hours_first", "hours_second"
@@ -108,7 +100,7 @@ def test_subgroup_members_continue_into_the_new_year(world: World) -> None:
     SubgroupMembership.objects.filter(subgroup=college.subgroup).update(
         date_to=dt.date(2027, 6, 30)
     )
-    result = year_rollover(actor=actor(world, "deputy"), today=TODAY, dates=DATES)
+    result = year_rollover(actor=world.actor("deputy"), today=TODAY, dates=DATES)
     assert result.subgroup_members_renewed == 1
     assert (
         SubgroupMembership.objects.filter(subgroup=college.subgroup, student=college.student)
@@ -129,13 +121,13 @@ def test_subgroup_members_continue_into_the_new_year(world: World) -> None:
 def test_bad_dates_change_nothing(world: World, changes: dict[str, object], message: str) -> None:
     dates = YearDates(**{**DATES.__dict__, **changes})
     with pytest.raises(DomainError, match=message):
-        year_rollover(actor=actor(world, "deputy"), today=TODAY, dates=dates)
+        year_rollover(actor=world.actor("deputy"), today=TODAY, dates=dates)
     assert AcademicYear.objects.filter(organization=world.org).count() == 1
 
 
 def test_only_the_deputy_and_the_department_head_roll_over(world: World) -> None:
     with pytest.raises(NotAllowed):
-        year_rollover(actor=actor(world, "secretary"), today=TODAY, dates=DATES)
+        year_rollover(actor=world.actor("secretary"), today=TODAY, dates=DATES)
 
 
 class TestPage:
@@ -203,7 +195,7 @@ def test_leavers_and_movers_are_not_put_back_into_subgroups(world: World) -> Non
     SubgroupMembership.objects.create(
         subgroup=other_subgroup, student=mover, date_from=dt.date(2027, 1, 12)
     )
-    year_rollover(actor=actor(world, "deputy"), today=TODAY, dates=DATES)
+    year_rollover(actor=world.actor("deputy"), today=TODAY, dates=DATES)
     new_year = dt.date(2027, 9, 1)
     on_day = SubgroupMembership.objects.on_day(new_year)
     assert not on_day.filter(student=leaver).exists()
@@ -218,7 +210,7 @@ def test_a_head_bound_to_a_department_cannot_roll_the_whole_college_over(world: 
 
     bind_head_to(world, world.college.department)
     with pytest.raises(NotAllowed):
-        year_rollover(actor=actor(world, "head"), today=TODAY, dates=DATES)
+        year_rollover(actor=world.actor("head"), today=TODAY, dates=DATES)
     assert AcademicYear.objects.filter(organization=world.org).count() == 1
 
 

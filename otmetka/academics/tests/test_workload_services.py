@@ -16,12 +16,10 @@ from otmetka.academics.services.workload import (
 )
 from otmetka.academics.tests.test_curricula_support import (
     Kind,
-    actor,
     events_of,
     make_group,
     make_item,
     make_teacher,
-    stranger,
 )
 from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError, NotAllowed
@@ -36,7 +34,7 @@ def _create(world: World, **changes: Any) -> Workload:
         "hours_first": 56, "hours_second": 16,
     }
     data.update(changes)
-    return workload_create(actor=actor(world, "deputy"), **data)
+    return workload_create(actor=world.actor("deputy"), **data)
 
 
 def _lines() -> int:
@@ -75,7 +73,7 @@ def test_group_and_year_of_another_college_are_refused(world: World) -> None:
 
 def test_item_of_another_curriculum_is_refused(world: World) -> None:
     college = world.college
-    other = curriculum_copy(actor=actor(world, "methodist"), curriculum=college.curriculum,
+    other = curriculum_copy(actor=world.actor("methodist"), curriculum=college.curriculum,
                             intake_year=2026, name="набор 2026")
     foreign = other.items.get(index="ОП.01")
     before = _lines()
@@ -113,7 +111,7 @@ def test_duplicate_workload_is_refused(world: World) -> None:
     with pytest.raises(DomainError) as error:
         _create(world, teacher=college.employees["teacher"], item=college.mdk)
     assert "уже есть нагрузка" in error.value.message
-    assert "Учителев Пётр Андреевич" in error.value.message
+    assert "У преподавателя Учителева Петра Андреевича уже есть" in error.value.message
     assert _lines() == before
     # Another subgroup of the same item is another line.
     _create(world, teacher=college.employees["teacher"], item=college.mdk,
@@ -128,7 +126,7 @@ def test_dismissed_teacher_gets_no_workload(world: World) -> None:
     gone = make_teacher(world.college, "Ушедшая", dismissal_date=dt.date(2026, 10, 1))
     with pytest.raises(DomainError) as error:
         _create(world, teacher=gone)
-    assert "уволен(а) 01.10.2026" in error.value.message
+    assert "Ушедшая Анна уволена 01.10.2026" in error.value.message
 
 
 def test_zero_hours_are_refused(world: World) -> None:
@@ -149,13 +147,13 @@ def test_inactive_group_is_refused(world: World) -> None:
 def test_teacher_and_stranger_deputy_may_not_change_workload(world: World) -> None:
     college = world.college
     with pytest.raises(NotAllowed):
-        workload_create(actor=actor(world, "teacher"), academic_year=college.year,
+        workload_create(actor=world.actor("teacher"), academic_year=college.year,
                         teacher=college.employees["teacher"], group=college.group,
                         item=college.discipline, hours_first=1, hours_second=0)
     line = college.workload
     assert line is not None
     with pytest.raises(NotAllowed):
-        workload_delete(actor=stranger(world, "deputy"), workload=line)
+        workload_delete(actor=world.actor(world.stranger.users["deputy"]), workload=line)
     assert Workload.objects.filter(pk=line.pk).exists()
 
 
@@ -163,7 +161,7 @@ def test_workload_update_records_old_and_new(world: World) -> None:
     college = world.college
     line = college.workload
     assert line is not None
-    workload_update(actor=actor(world, "deputy"), workload=line, academic_year=college.year,
+    workload_update(actor=world.actor("deputy"), workload=line, academic_year=college.year,
                     teacher=college.employees["curator"], group=college.group, item=college.mdk,
                     subgroup=college.subgroup, hours_first=40, hours_second=40)
     line.refresh_from_db()
@@ -183,7 +181,7 @@ def test_workload_update_may_not_collide_with_another_line(world: World) -> None
     other = college.other_workload
     assert other is not None
     with pytest.raises(DomainError):
-        workload_update(actor=actor(world, "deputy"), workload=other,
+        workload_update(actor=world.actor("deputy"), workload=other,
                         academic_year=college.year, teacher=college.employees["teacher"],
                         group=college.group, item=college.mdk, hours_first=1, hours_second=0)
     other.refresh_from_db()
@@ -194,7 +192,7 @@ def test_workload_delete_is_audited(world: World) -> None:
     line = world.college.workload
     assert line is not None
     line_id = line.pk
-    workload_delete(actor=actor(world, "deputy"), workload=line)
+    workload_delete(actor=world.actor("deputy"), workload=line)
     assert not Workload.objects.filter(pk=line_id).exists()
     [event] = AuditEvent.objects.filter(object_type="academics.workload", object_id=str(line_id))
     assert event.action == AuditEvent.Action.DELETE

@@ -12,7 +12,6 @@ from otmetka.academics.models import Subgroup, Workload
 from otmetka.academics.services.curricula import curriculum_copy
 from otmetka.academics.tests.test_curricula_support import (
     Kind,
-    actor,
     events_of,
     make_group,
     make_hours,
@@ -155,7 +154,7 @@ def test_teacher_of_another_college_is_not_a_choice(world: World) -> None:
 
 def test_item_of_another_curriculum_is_shown_next_to_the_item(world: World) -> None:
     college = world.college
-    other = curriculum_copy(actor=actor(world, "methodist"), curriculum=college.curriculum,
+    other = curriculum_copy(actor=world.actor("methodist"), curriculum=college.curriculum,
                             intake_year=2026, name="набор 2026")
     foreign = other.items.get(index="ОП.01")
     response = world.client_for("deputy").post(reverse("academics:workload_create"),

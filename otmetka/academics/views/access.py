@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,10 +31,12 @@ from otmetka.academics.permissions import can_manage_group_access, get_group_for
 from otmetka.academics.services.credentials import IssuedCredential, credentials_issue_group
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.accounts.services import account_set_active, transliterate
+from otmetka.lib.confirm import confirmation_step
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
 from otmetka.lib.pdf import render_pdf
 from otmetka.people.forms import ConsentForm, ConsentRevokeForm
+from otmetka.people.models import Person
 from otmetka.people.services import consent_record, consent_revoke
 
 ACCESS_RIGHTS = ("credentials.issue_all", "credentials.issue_own_group")
@@ -129,7 +132,7 @@ def group_access_issue(request: HttpRequest, group_id: int) -> HttpResponse:
         )
         messages.error(request, nobody)
         return _back(request, group)
-    return _issue(request, role, group, person_ids, form.format_value())
+    return _issue(request, role, group, access, person_ids, form.format_value())
 
 
 @never_cache
@@ -138,17 +141,52 @@ def group_access_issue(request: HttpRequest, group_id: int) -> HttpResponse:
 def group_access_person_issue(request: HttpRequest, group_id: int, person_id: int) -> HttpResponse:
     role = role_of(request)
     group = _group(role, group_id)
-    row = _row(_access(role, group), person_id)
+    access = _access(role, group)
+    row = _row(access, person_id)
     form = SlipFormatForm(request.POST)
     if not form.is_valid():
         _report(request, form)
         return _back(request, group)
-    return _issue(request, role, group, [row.person.pk], form.format_value())
+    return _issue(request, role, group, access, [row.person.pk], form.format_value())
+
+
+def _renew_question(people: list[Person]) -> str:
+    """What a new password does to people who already have one: their old one stops working."""
+    if len(people) == 1:
+        return _("Выдать %(name)s новый пароль? Старый перестанет действовать.") % {
+            "name": people[0].short_name_dative
+        }
+    return ngettext(
+        "Выдать новые временные пароли? Учётная запись уже есть у %(count)s человека: "
+        "прежний пароль перестанет действовать.",
+        "Выдать новые временные пароли? Учётные записи уже есть у %(count)s человек: "
+        "их прежние пароли перестанут действовать.",
+        len(people),
+    ) % {"count": len(people)}
 
 
 def _issue(
-    request: HttpRequest, role: ActiveRole, group: Group, person_ids: list[int], fmt: str
+    request: HttpRequest,
+    role: ActiveRole,
+    group: Group,
+    access: GroupAccess,
+    person_ids: list[int],
+    fmt: str,
 ) -> HttpResponse:
+    chosen = set(person_ids)
+    # A parent of two students of the group has two rows: one person.
+    renewed = {
+        row.person.pk: row.person for row in access.rows if row.person.pk in chosen and row.user
+    }
+    if renewed:
+        step = confirmation_step(
+            request,
+            question=_renew_question(list(renewed.values())),
+            button=_("Выдать новые пароли"),
+            back=reverse("academics:group_access", kwargs={"group_id": group.pk}),
+        )
+        if step is not None:
+            return step
     try:
         issued = credentials_issue_group(actor=role, group=group, person_ids=person_ids)
     except DomainError as error:

@@ -54,6 +54,7 @@ from otmetka.academics.services import groups as services
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
+from otmetka.lib.text import by_sex
 from otmetka.lib.views import form_error, paginate, query_without_page, search_text
 from otmetka.people.permissions import cards_openable_by, students_visible_to
 
@@ -190,8 +191,15 @@ def group_enrol(request: HttpRequest, group_id: int) -> HttpResponse:
         except DomainError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("%(name)s зачислен(а) в группу %(group)s.")
-                             % {"name": student.person.full_name, "group": group.name})
+            enrolled = by_sex(
+                student.person.grammatical_sex,
+                male=_("%(name)s зачислен в группу %(group)s."),
+                female=_("%(name)s зачислена в группу %(group)s."),
+                unknown=_("%(name)s зачислен(а) в группу %(group)s."),
+            )
+            messages.success(
+                request, enrolled % {"name": student.person.full_name, "group": group.name}
+            )
             return redirect(_detail_url(group.pk, form.cleaned_data["date_from"]))
     return render(request, "academics/group_enrol.html", {"group": group, "form": form})
 
@@ -214,8 +222,14 @@ def group_add_member(request: HttpRequest, group_id: int) -> HttpResponse:
         except DomainError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("%(name)s добавлен(а) в группу %(group)s.")
-                             % {"name": data["student"].person.full_name, "group": group.name})
+            person = data["student"].person
+            added = by_sex(
+                person.grammatical_sex,
+                male=_("%(name)s добавлен в группу %(group)s."),
+                female=_("%(name)s добавлена в группу %(group)s."),
+                unknown=_("%(name)s добавлен(а) в группу %(group)s."),
+            )
+            messages.success(request, added % {"name": person.full_name, "group": group.name})
             return redirect(_detail_url(group.pk, data["date_from"]))
     return render(request, "academics/group_add_member.html", {
         "group": group, "form": form, "day_form": day_form, "on": on, "q": text,

@@ -9,15 +9,19 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from otmetka.academics.forms.rollover import RolloverForm
+from otmetka.academics.permissions import can_draft_graduation_order
 from otmetka.academics.services.rollover import ROLLOVER_RIGHTS, rollover_proposal, year_rollover
-from otmetka.accounts.permissions import right_required, role_of
+from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
 from otmetka.lib.views import form_error
 
 
-def _movement_url() -> str | None:
-    """The movement book's new-order page, where final-year groups graduate, if it is mounted."""
+def _movement_url(role: ActiveRole) -> str | None:
+    """The movement book's new-order page, where final-year groups graduate, for those who may
+    draft an order there (others got 403 from the link), if the page is mounted."""
+    if not can_draft_graduation_order(role):
+        return None
     try:
         return reverse("movement:order_create")
     except NoReverseMatch:
@@ -57,6 +61,6 @@ def rollover(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "proposal": proposal,
-            "movement_url": _movement_url(),
+            "movement_url": _movement_url(role),
         },
     )

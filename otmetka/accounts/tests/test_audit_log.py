@@ -31,7 +31,8 @@ def shown(world: World, **filters: str) -> list[AuditEvent]:
 def test_only_views_of_personal_data(world: World) -> None:
     open_card(world, "curator")
     world.client_for("admin").post(
-        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("parent").pk})
+        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("parent").pk}),
+        {"confirm": "1"},
     )
     events = shown(world, action="view")
     assert [(e.action, e.actor_name) for e in events] == [("view", "Кураторова Елена Викторовна")]
@@ -53,7 +54,8 @@ def test_by_the_student_concerned(world: World) -> None:
     open_card(world, "curator")
     open_card(world, "admin", "other_student")
     world.client_for("curator").post(
-        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("student").pk})
+        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("student").pk}),
+        {"confirm": "1"},
     )
     events = shown(world, object="студентов иван")
     assert {e.action for e in events} == {"view", "credentials_issue"}
@@ -111,7 +113,7 @@ def test_diary_views_show_the_page(world: World) -> None:
         changes={"page": "diary_week"},
     )
     page = world.client_for("admin").get(AUDIT, {"action": "view"}).content.decode()
-    assert "<b>page</b>: — → diary_week" in page
+    assert "<b>Страница</b>: дневник: неделя" in page
 
 
 def test_for_the_audit_right_only(world: World) -> None:

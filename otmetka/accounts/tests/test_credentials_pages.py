@@ -11,7 +11,8 @@ from otmetka.test import World
 def test_issued_passwords_are_not_cached(world: World) -> None:
     admin = world.client_for("admin")
     response = admin.post(
-        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("teacher").pk})
+        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("teacher").pk}),
+        {"confirm": "1"},
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]

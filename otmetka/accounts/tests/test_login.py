@@ -197,9 +197,9 @@ class TestThrottle:
 class TestOneTimePassword:
     def issue(self, world: World) -> str:
         admin = world.client_for("admin")
-        response = admin.post(
-            reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("teacher").pk})
-        )
+        teacher = world.user("teacher")
+        url = reverse("accounts:user_issue_credentials", kwargs={"user_id": teacher.pk})
+        response = admin.post(url, {"confirm": "1"})
         assert response.status_code == 200
         return str(response.context["password"])
 

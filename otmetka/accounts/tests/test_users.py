@@ -122,7 +122,7 @@ class TestCuratorCredentials:
     def test_curator_issues_for_own_student_and_parent(self, world: World) -> None:
         curator = world.client_for("curator")
         for key in ("student", "parent"):
-            response = curator.post(self.url(world.user(key)))
+            response = curator.post(self.url(world.user(key)), {"confirm": "1"})
             assert response.status_code == 200
             assert world.user(key).username in response.content.decode()
             user = User.objects.get(pk=world.user(key).pk)
@@ -150,7 +150,8 @@ def test_anonymous_goes_to_login(world: World) -> None:
 def test_audit_log_filters(world: World) -> None:
     admin = world.client_for("admin")
     admin.post(
-        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("teacher").pk})
+        reverse("accounts:user_issue_credentials", kwargs={"user_id": world.user("teacher").pk}),
+        {"confirm": "1"},
     )
     page = admin.get(
         reverse("accounts:audit_log"), {"action": "credentials_issue"}

@@ -1,7 +1,7 @@
 """A diary week in the persona world: bells, lessons with marks, absences, files and changes.
 
 TODAY (Monday 16.11.2026) starts the week. The demo student of ИС-21 (in «1 подгруппа») has:
-Monday — МДК.01.01, 1st pair in room 214, a mark 5 «Ответ на уроке» with a comment, homework
+Monday — МДК.01.01, 1st pair in room 214, a mark 5 «Устный ответ» with a comment, homework
 with a file; Tuesday — absent («Н»); Wednesday — a shortened day (DateBells), late («ОП»);
 Thursday — a cancelled pair (cancelled in the timetable, reason «Болезнь преподавателя»);
 Saturday — a pair at Saturday's bells (DayBells); a subgroup's lesson of their subgroup on
@@ -90,7 +90,7 @@ def build_diary_week(world: World, *, with_consents: bool = True) -> DiaryWorld:
     bells(world)
     room = Room.objects.get(organization=org, number="214")
     answer = WorkKind.objects.create(
-        organization=org, name="Ответ на уроке", short_name="О", weight=Decimal("1")
+        organization=org, name="Устный ответ", short_name="О", weight=Decimal("1")
     )
     test = WorkKind.objects.create(
         organization=org, name="Контрольная работа", short_name="КР", weight=Decimal("2")

@@ -101,10 +101,10 @@ def test_weighted_average_per_subject_and_attestation(data: DiaryWorld) -> None:
     # (4×1 + 3×2 + 5×1) / 4 = 3.75; «зч» does not count.
     assert mdk.average == Decimal("3.75")
     assert [(m.date, m.value, m.kind) for m in mdk.marks] == [
-        (dt.date(2026, 10, 5), "4", "Ответ на уроке"),
+        (dt.date(2026, 10, 5), "4", "Устный ответ"),
         (dt.date(2026, 10, 5), "3", "Контрольная работа"),
-        (dt.date(2026, 11, 2), "зч", "Ответ на уроке"),
-        (dt.date(2026, 11, 16), "5", "Ответ на уроке"),
+        (dt.date(2026, 11, 2), "зч", "Устный ответ"),
+        (dt.date(2026, 11, 16), "5", "Устный ответ"),
     ]
     assert mdk.attestation == "4"
 
@@ -112,7 +112,7 @@ def test_weighted_average_per_subject_and_attestation(data: DiaryWorld) -> None:
 def test_marks_page_lists_subjects_averages_attestation_and_a_chart(data: DiaryWorld) -> None:
     response = data.world.client_for("parent").get(MARKS)
     html = response.content.decode()
-    assert "Оценки: 1 семестр, 2026/2027" in html
+    assert "Отметки: 1 семестр, 2026/2027" in html
     assert "3,75" in html
     assert "Отличный ответ" in html and "Контрольная работа" in html
     assert '<svg class="chart-svg"' in html and "chart-avg-4" in html
@@ -128,7 +128,7 @@ def test_every_semester_of_every_year_stays_open(data: DiaryWorld, past_year: Pe
     # The spring semester of 2026/2027 has not begun: not listed yet.
     assert f'value="{world.college.semester2.pk}"' not in html
     html = client.get(MARKS, {"period": past_year.pk}).content.decode()
-    assert "Оценки: 2 семестр, 2025/2026" in html
+    assert "Отметки: 2 семестр, 2025/2026" in html
     assert "Долг" in html and "ОП.01" in html
     assert "Отличный ответ" not in html
     subjects = semester_results(

@@ -73,7 +73,7 @@ def test_week_of_the_student_day_by_day(data: DiaryWorld) -> None:
         "214",
     )
     assert [(m.value, m.kind, m.comment) for m in monday.marks] == [
-        ("5", "Ответ на уроке", "Отличный ответ")
+        ("5", "Устный ответ", "Отличный ответ")
     ]
     assert [file.name for file in monday.files] == ["Задание 1.pdf"]
     # A shortened day takes its date's bells, Saturday its weekday's.
@@ -88,7 +88,7 @@ def test_week_of_the_student_day_by_day(data: DiaryWorld) -> None:
 
 def test_week_page_shows_marks_homework_files_absences_and_changes(data: DiaryWorld) -> None:
     html = page(data.world.client_for("student"))
-    assert "Отличный ответ" in html and "Ответ на уроке" in html
+    assert "Отличный ответ" in html and "Устный ответ" in html
     assert "Прочитать §1" in html
     assert reverse("diary:attachment", kwargs={"attachment_id": data.attachment.pk}) in html  # type: ignore[union-attr]
     assert "Задание 1.pdf" in html
@@ -144,7 +144,7 @@ def test_substitution_move_and_extra_pair_are_explained(data: DiaryWorld) -> Non
         reason="Отработка",
     )
     html = page(world.client_for("parent"))
-    assert "Другова Д. О." in html and "замена: вместо Учителев П. А." in html
+    assert "Другова Д. О." in html and "замена: вместо Учителева П. А." in html
     assert "Перенос с 1 пары из каб. 214: Аудитория занята" in html
     assert "Дополнительная пара: Отработка" in html
     assert moved.pk

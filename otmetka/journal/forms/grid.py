@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Workload
 from otmetka.journal.models import LessonType, PlannedTopic, WorkKind
+from otmetka.lib.forms import DateInput, DateTimeInput
 from otmetka.people.models import Employee
-
-_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CellForm(forms.Form):
@@ -55,7 +54,7 @@ class _LessonFieldsForm(forms.Form):
 
 
 class LessonCreateForm(_LessonFieldsForm):
-    date = forms.DateField(label=_("Дата"), widget=_DATE)
+    date = forms.DateField(label=_("Дата"), widget=DateInput())
     field_order = ["date", "pair_number", "hours", "lesson_type", "topic", "topic_text"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,7 +116,7 @@ class UnlockGrantForm(forms.Form):
     reason = forms.CharField(label=_("Основание"), max_length=500)
     valid_until = forms.DateTimeField(
         label=_("Действует до"),
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
         initial=default_until,
     )
@@ -135,7 +134,7 @@ class UnlockAnswerForm(forms.Form):
     valid_until = forms.DateTimeField(
         label=_("Действует до"),
         required=False,
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"],
         initial=default_until,
     )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from otmetka.academics.models import AttestationForm, CurriculumHours, Workload
 from otmetka.accounts.permissions import ActiveRole
@@ -154,7 +155,9 @@ def _require_edit(actor: ActiveRole, sheet: AttestationSheet) -> None:
 
 def _require_open(sheet: AttestationSheet) -> None:
     if sheet.status != AttestationSheet.Status.OPEN:
-        raise DomainError(_("Ведомость закрыта: изменить её может только заместитель директора."))
+        raise DomainError(
+            _("Ведомость закрыта: изменить её может только заместитель директора по УМР.")
+        )
 
 
 def _locked_sheet(sheet: AttestationSheet) -> AttestationSheet:
@@ -229,7 +232,7 @@ def _check_window(actor: ActiveRole, sheet: AttestationSheet) -> JournalUnlock |
         raise DomainError(
             _(
                 "Аттестационные отметки ставят в последнюю неделю семестра: с %(from)s по %(to)s "
-                "(или после разблокировки журнала заместителем директора)."
+                "(или после разблокировки журнала заместителем директора по УМР)."
             )
             % {"from": f"{date_from:%d.%m.%Y}", "to": f"{date_to:%d.%m.%Y}"},
             field="value",
@@ -270,7 +273,7 @@ def _set_one(
                 "Отметку %(student)s уже изменили: сейчас «%(current)s». Обновите страницу и "
                 "проверьте."
             )
-            % {"student": student.person.full_name, "current": row.value or "—"},
+            % {"student": student.person.full_name_genitive, "current": row.value or "—"},
             field="value",
         )
     if row.value == value:
@@ -373,7 +376,9 @@ def sheet_close(*, actor: ActiveRole, sheet: AttestationSheet) -> AttestationShe
     """Close the sheet once everyone on the roll has a mark; the semester's journals lock."""
     sheet = _locked_sheet(sheet)
     if not (can_edit_sheet(actor, sheet) or _is_deputy(actor, sheet)):
-        raise NotAllowed(_("Закрыть ведомость может преподаватель или заместитель директора."))
+        raise NotAllowed(
+            _("Закрыть ведомость может преподаватель или заместитель директора по УМР.")
+        )
     _require_open(sheet)
     marked = set(
         AttestationMark.objects.filter(sheet=sheet)
@@ -387,7 +392,11 @@ def sheet_close(*, actor: ActiveRole, sheet: AttestationSheet) -> AttestationShe
         if len(missing) > 5:
             names += " …"
         raise DomainError(
-            _("Ведомость нельзя закрыть: нет отметки у %(count)s обучающихся (%(names)s).")
+            ngettext(
+                "Ведомость нельзя закрыть: нет отметки у %(count)s обучающегося (%(names)s).",
+                "Ведомость нельзя закрыть: нет отметки у %(count)s обучающихся (%(names)s).",
+                len(missing),
+            )
             % {"count": len(missing), "names": names}
         )
     sheet.status = AttestationSheet.Status.CLOSED
@@ -414,7 +423,7 @@ def sheet_reopen(*, actor: ActiveRole, sheet: AttestationSheet, reason: str) -> 
     """Reopen a closed sheet (the deputy, with a reason); the journals unlock for the semester."""
     sheet = _locked_sheet(sheet)
     if not _is_deputy(actor, sheet):
-        raise NotAllowed(_("Открыть закрытую ведомость может только заместитель директора."))
+        raise NotAllowed(_("Открыть закрытую ведомость может только заместитель директора по УМР."))
     if sheet.status != AttestationSheet.Status.CLOSED:
         raise DomainError(_("Ведомость и так открыта."))
     reason = (reason or "").strip()

@@ -32,6 +32,7 @@ from otmetka.journal.services.work_kinds import work_kinds_ensure_defaults
 from otmetka.journal.tasks import notify_cell_change
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import FEMALE, MALE
 from otmetka.people.models import Student
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ _WORK_KIND_BY_LESSON_TYPE = {
     LessonType.LABORATORY: "Лабораторная работа",
     LessonType.CONTROL: "Контрольная работа",
 }
-_DEFAULT_WORK_KIND = "Ответ на уроке"
+_DEFAULT_WORK_KIND = "Устный ответ"
 # Latin letters that look like the Cyrillic ones a teacher means.
 _LOOKALIKES = str.maketrans({"h": "н", "H": "н", "o": "о", "O": "о", "n": "п", "c": "с"})
 
@@ -135,15 +136,23 @@ def _mark_state(mark: Mark) -> dict[str, object]:
     return {"value": mark.value, "slot": mark.slot, "work_kind": mark.work_kind_id}
 
 
-def _last_editor(marks: list[Mark], attendance: Attendance | None) -> str:
+def _changed_by(marks: list[Mark], attendance: Attendance | None, value: str) -> str:
+    """«Ячейку уже изменила Другова Дарья Олеговна: сейчас там 4», the verb agreeing with her."""
     rows: list[Mark | Attendance] = [*marks, *([attendance] if attendance else [])]
-    if not rows:
-        return _("кто-то другой")
-    latest = max(rows, key=lambda row: row.updated_at)
-    if latest.updated_by_id is None:
-        return _("кто-то другой")
-    user = User.objects.filter(pk=latest.updated_by_id).select_related("person").first()
-    return user.display_name() if user is not None else _("кто-то другой")
+    latest = max(rows, key=lambda row: row.updated_at) if rows else None
+    user = None
+    if latest is not None and latest.updated_by_id is not None:
+        user = User.objects.filter(pk=latest.updated_by_id).select_related("person").first()
+    if user is None:
+        return _("Ячейку уже изменил кто-то другой: сейчас там %(value)s") % {"value": value}
+    person = getattr(user, "person", None)
+    params = {"who": user.display_name(), "value": value}
+    sex = person.grammatical_sex if person is not None else ""
+    if sex == FEMALE:
+        return _("Ячейку уже изменила %(who)s: сейчас там %(value)s") % params
+    if sex == MALE:
+        return _("Ячейку уже изменил %(who)s: сейчас там %(value)s") % params
+    return _("Ячейку уже изменил(а) %(who)s: сейчас там %(value)s") % params
 
 
 @transaction.atomic
@@ -192,8 +201,7 @@ def cell_save(
     current = cell_text([mark.value for mark in marks], current_code)
     if expected is not None and expected.strip() != current:
         raise DomainError(
-            _("Ячейку уже изменил(а) %(who)s: сейчас там %(value)s")
-            % {"who": _last_editor(marks, attendance), "value": current or "—"},
+            _changed_by(marks, attendance, current or "—"),
             field="value",
         )
     if _SPACES.sub(" ", (text or "").strip().lower()) == current:

@@ -113,26 +113,58 @@ def lesson_type_labels() -> list[str]:
     return [str(label) for _value, label in LessonType.choices]
 
 
+def _topic_problems(
+    *, title: str, hours: int | None, lesson_type: str, homework: str
+) -> list[DomainError]:
+    """Every rule a topic's values break, each naming its field; empty when none is broken."""
+    problems: list[DomainError] = []
+    if not title:
+        problems.append(DomainError(_("Укажите тему."), field="title"))
+    elif len(title) > TITLE_MAX:
+        problems.append(DomainError(
+            _("Тема не длиннее %(count)s символов.") % {"count": TITLE_MAX}, field="title"))
+    if hours is None or not HOURS_MIN <= hours <= HOURS_MAX:
+        problems.append(DomainError(_("Часов должно быть от 1 до 60."), field="hours"))
+    if lesson_type not in LessonType.values:
+        problems.append(DomainError(_("Выберите вид занятия из списка."), field="lesson_type"))
+    if len(homework) > HOMEWORK_MAX:
+        problems.append(DomainError(
+            _("Домашнее задание не длиннее %(count)s символов.") % {"count": HOMEWORK_MAX},
+            field="homework",
+        ))
+    return problems
+
+
 def _check_topic(
     *, title: str, hours: int | None, lesson_type: str, homework: str
 ) -> TopicValues:
     title = " ".join((title or "").split())
-    if not title:
-        raise DomainError(_("Укажите тему."), field="title")
-    if len(title) > TITLE_MAX:
-        raise DomainError(_("Тема не длиннее %(count)s символов.") % {"count": TITLE_MAX},
-                          field="title")
-    if hours is None or not HOURS_MIN <= hours <= HOURS_MAX:
-        raise DomainError(_("Часов должно быть от 1 до 60."), field="hours")
-    if lesson_type not in LessonType.values:
-        raise DomainError(_("Выберите вид занятия из списка."), field="lesson_type")
     homework = (homework or "").strip()
-    if len(homework) > HOMEWORK_MAX:
-        raise DomainError(
-            _("Домашнее задание не длиннее %(count)s символов.") % {"count": HOMEWORK_MAX},
-            field="homework",
-        )
+    problems = _topic_problems(title=title, hours=hours, lesson_type=lesson_type,
+                               homework=homework)
+    if problems:
+        raise problems[0]
+    assert hours is not None  # a missing number is one of the problems
     return TopicValues(title=title, hours=hours, lesson_type=lesson_type, homework=homework)
+
+
+def _row_problems(row: PlanRow, hours: int | None, lesson_type: str | None) -> list[str]:
+    """Everything wrong with a row of a file, in the order of its columns."""
+    problems: list[str] = []
+    for problem in _topic_problems(
+        title=" ".join(row.title.split()), hours=hours, lesson_type=lesson_type or "",
+        homework=row.homework.strip(),
+    ):
+        if problem.field == "hours" and hours is None and row.hours.strip():
+            problems.append(_("часов должно быть целым числом от 1 до 60"))
+        elif problem.field == "lesson_type" and lesson_type is None:
+            problems.append(
+                _("неизвестный вид занятия «%(value)s»; допустимые: %(allowed)s")
+                % {"value": row.lesson_type.strip(), "allowed": ", ".join(lesson_type_labels())}
+            )
+        else:
+            problems.append(problem.message)
+    return problems
 
 
 def _hours_from_text(text: str) -> int | None:
@@ -161,22 +193,15 @@ def plan_rows_check(rows: list[PlanRow]) -> tuple[list[TopicValues], list[str]]:
             LessonType.THEORY.value if not row.lesson_type.strip()
             else lesson_type_from_label(row.lesson_type)
         )
-        try:
-            if hours is None and row.hours.strip():
-                raise DomainError(_("часов должно быть целым числом от 1 до 60"))
-            if lesson_type is None:
-                raise DomainError(
-                    _("неизвестный вид занятия «%(value)s»; допустимые: %(allowed)s")
-                    % {"value": row.lesson_type.strip(),
-                       "allowed": ", ".join(lesson_type_labels())}
-                )
-            topics.append(_check_topic(title=row.title, hours=hours, lesson_type=lesson_type,
-                                       homework=row.homework))
-        except DomainError as error:
-            message = error.message.rstrip(".")
+        problems = _row_problems(row, hours, lesson_type)
+        for problem in problems:
+            message = problem.rstrip(".")
             message = message[:1].lower() + message[1:]
             errors.append(_("Строка %(line)s: %(message)s") % {"line": row.line,
                                                                 "message": message})
+        if not problems and lesson_type is not None:
+            topics.append(_check_topic(title=row.title, hours=hours, lesson_type=lesson_type,
+                                       homework=row.homework))
     return topics, errors
 
 

@@ -182,7 +182,7 @@ def unlock_request_answer(
 def _announce_answer(actor: ActiveRole, request: UnlockRequest) -> None:
     """Tell the teacher who asked (in the product and, by their settings, by e-mail)."""
     workload = request.workload
-    journal = f"{workload.item.index} {workload.group}"
+    journal = _journal_name(workload)
     if request.status == UnlockRequest.Status.GRANTED and request.unlock is not None:
         until = timezone.localtime(
             request.unlock.valid_until, ZoneInfo(actor.organization.timezone)

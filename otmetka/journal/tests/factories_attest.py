@@ -7,8 +7,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from otmetka.academics.models import Workload
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.journal.models import Attendance, Lesson, Mark, WorkKind
 from otmetka.people.models import Student
 from otmetka.test import World
@@ -16,26 +14,11 @@ from otmetka.test import World
 TOMSK = ZoneInfo("Asia/Tomsk")
 
 
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """`user` acting in `role` (default: their first role), as the middleware builds it."""
-    assignments = RoleAssignment.objects.select_related("organization").filter(user=user)
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    assignment = assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
-
-
-def actor(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.user(key), role)
-
-
 def tomsk(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=TOMSK)
 
 
-def work_kind(world: World, name: str = "Ответ на уроке", weight: str = "1") -> WorkKind:
+def work_kind(world: World, name: str = "Устный ответ", weight: str = "1") -> WorkKind:
     return WorkKind.objects.get_or_create(
         organization=world.org,
         name=name,

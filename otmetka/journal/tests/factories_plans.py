@@ -5,23 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from otmetka.academics.models import Workload
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.journal.models import Lesson, LessonType, PlannedTopic, ThematicPlan
-from otmetka.test import World
-
-
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """The user acting in `role` (default: their first), as the middleware would build it."""
-    assignments = RoleAssignment.objects.filter(user=user).select_related("organization")
-    assignment = assignments.get(role=role) if role else assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
-
-
-def actor(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.user(key), role)
 
 
 def make_plan(workload: Workload, *titles: str, hours: int = 2) -> ThematicPlan:

@@ -25,7 +25,7 @@ from otmetka.journal.services.attestation import (
     sheet_propose,
     sheet_reopen,
 )
-from otmetka.journal.tests.factories_attest import actor, lesson, mark, tomsk, work_kind
+from otmetka.journal.tests.factories_attest import lesson, mark, tomsk, work_kind
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.test import World
 
@@ -34,7 +34,7 @@ LAST_WEEK = dt.date(2026, 12, 24)
 
 def _sheet(world: World) -> AttestationSheet:
     return sheet_for(
-        actor=actor(world, "teacher"), workload=world.college.workload,
+        actor=world.actor("teacher"), workload=world.college.workload,
         period=world.college.semester1,
     )
 
@@ -44,7 +44,7 @@ def test_sheet_form_comes_from_the_curriculum(world: World) -> None:
     # ИС-21 is a 2nd-year group: autumn is its 3rd semester, where МДК.01.01 ends with a дифзачёт.
     assert sheet.form == AttestationForm.DIFF_CREDIT
     other = sheet_for(
-        actor=actor(world, "other_teacher"), workload=world.college.other_workload,
+        actor=world.actor("other_teacher"), workload=world.college.other_workload,
         period=world.college.semester1,
     )
     assert other.form == AttestationForm.EXAM
@@ -54,7 +54,7 @@ def test_sheet_form_comes_from_the_curriculum(world: World) -> None:
 def test_no_sheet_without_attestation_that_semester(world: World) -> None:
     with pytest.raises(DomainError, match="нет промежуточной аттестации в 4 семестре"):
         sheet_for(
-            actor=actor(world, "teacher"), workload=world.college.workload,
+            actor=world.actor("teacher"), workload=world.college.workload,
             period=world.college.semester2,
         )
     assert not AttestationSheet.objects.exists()
@@ -63,7 +63,7 @@ def test_no_sheet_without_attestation_that_semester(world: World) -> None:
 def test_sheet_of_a_journal_the_actor_cannot_see_is_refused(world: World) -> None:
     with pytest.raises(NotAllowed):
         sheet_for(
-            actor=actor(world, "other_teacher"), workload=world.college.workload,
+            actor=world.actor("other_teacher"), workload=world.college.workload,
             period=world.college.semester1,
         )
 
@@ -82,7 +82,7 @@ def test_proposals_follow_the_weighted_average(world: World) -> None:
     mark(lesson(line, dt.date(2026, 10, 13)), college.student, "3", oral)
     mark(lesson(college.workload, dt.date(2026, 8, 31)), college.student, "5", oral)
     sheet = _sheet(world)
-    assert sheet_propose(actor=actor(world, "teacher"), sheet=sheet) == 1
+    assert sheet_propose(actor=world.actor("teacher"), sheet=sheet) == 1
     row = AttestationMark.objects.get(sheet=sheet, student=college.student)
     assert row.proposed == "3" and row.value == ""
 
@@ -93,7 +93,7 @@ def test_credit_proposal_is_passed_from_three(world: World) -> None:
         group=college.group, item=college.mdk, period=college.semester1, form="credit"
     )
     mark(lesson(college.workload, dt.date(2026, 10, 5)), college.student, "3", work_kind(world))
-    sheet_propose(actor=actor(world, "teacher"), sheet=sheet)
+    sheet_propose(actor=world.actor("teacher"), sheet=sheet)
     assert AttestationMark.objects.get(sheet=sheet).proposed == "зачтено"
 
 
@@ -101,7 +101,7 @@ def test_marks_outside_the_last_week_are_refused(world: World) -> None:
     sheet = _sheet(world)
     with pytest.raises(DomainError, match="последнюю неделю семестра: с 22.12.2026 по 28.12.2026"):
         attestation_mark_set(
-            actor=actor(world, "teacher"), sheet=sheet, student=world.college.student, value="5"
+            actor=world.actor("teacher"), sheet=sheet, student=world.college.student, value="5"
         )
     assert not AttestationMark.objects.exclude(value="").exists()
     assert not JournalHistory.objects.exists()
@@ -112,7 +112,7 @@ def test_marks_in_the_last_week_are_set_with_history(
 ) -> None:
     sheet = _sheet(world)
     now.move_to(tomsk(LAST_WEEK))
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     row = attestation_mark_set(
         actor=teacher, sheet=sheet, student=world.college.student, value="4"
     )
@@ -136,7 +136,7 @@ def test_an_unlock_opens_the_sheet_before_the_last_week(world: World) -> None:
         valid_until=timezone.now() + dt.timedelta(days=1), granted_by=world.user("deputy"),
     )
     row = attestation_mark_set(
-        actor=actor(world, "teacher"), sheet=_sheet(world), student=world.college.student,
+        actor=world.actor("teacher"), sheet=_sheet(world), student=world.college.student,
         value="н/я",
     )
     assert row.value == "н/я"
@@ -154,7 +154,7 @@ def test_values_outside_the_form_are_refused(
     now.move_to(tomsk(LAST_WEEK))
     with pytest.raises(DomainError, match=message):
         attestation_mark_set(
-            actor=actor(world, "teacher"), sheet=sheet, student=world.college.student, value=value
+            actor=world.actor("teacher"), sheet=sheet, student=world.college.student, value=value
         )
     assert not JournalHistory.objects.exists()
 
@@ -166,12 +166,12 @@ def test_students_off_the_roll_and_other_teachers_are_refused(
     now.move_to(tomsk(LAST_WEEK))
     with pytest.raises(DomainError, match="не в списке группы ИС-21"):
         attestation_mark_set(
-            actor=actor(world, "teacher"), sheet=sheet, student=world.college.other_student,
+            actor=world.actor("teacher"), sheet=sheet, student=world.college.other_student,
             value="5",
         )
     with pytest.raises(NotAllowed):
         attestation_mark_set(
-            actor=actor(world, "other_teacher"), sheet=sheet, student=world.college.student,
+            actor=world.actor("other_teacher"), sheet=sheet, student=world.college.student,
             value="5",
         )
     assert not JournalHistory.objects.exists()
@@ -182,7 +182,7 @@ def test_a_stale_value_is_refused_with_the_current_one(
 ) -> None:
     sheet = _sheet(world)
     now.move_to(tomsk(LAST_WEEK))
-    teacher, student = actor(world, "teacher"), world.college.student
+    teacher, student = world.actor("teacher"), world.college.student
     attestation_mark_set(actor=teacher, sheet=sheet, student=student, value="4")
     with pytest.raises(DomainError, match="сейчас «4»"):
         attestation_marks_set(actor=teacher, sheet=sheet, values={student.pk: ("3", "")})
@@ -196,8 +196,8 @@ def test_close_needs_every_mark_and_locks_the_semester(
     autumn_lesson = lesson(college.workload, dt.date(2026, 12, 21))
     sheet = _sheet(world)
     now.move_to(tomsk(LAST_WEEK))
-    teacher = actor(world, "teacher")
-    with pytest.raises(DomainError, match="нет отметки у 1 обучающихся \\(Студентов И. П.\\)"):
+    teacher = world.actor("teacher")
+    with pytest.raises(DomainError, match="нет отметки у 1 обучающегося \\(Студентов И. П.\\)"):
         sheet_close(actor=teacher, sheet=sheet)
     assert AttestationSheet.objects.get().status == "open"
     attestation_mark_set(actor=teacher, sheet=sheet, student=college.student, value="5")
@@ -218,15 +218,15 @@ def test_reopen_is_for_the_deputy_with_a_reason(world: World, now: time_machine.
     sheet = _sheet(world)
     now.move_to(tomsk(LAST_WEEK))
     attestation_mark_set(
-        actor=actor(world, "teacher"), sheet=sheet, student=college.student, value="5"
+        actor=world.actor("teacher"), sheet=sheet, student=college.student, value="5"
     )
-    sheet_close(actor=actor(world, "teacher"), sheet=sheet)
+    sheet_close(actor=world.actor("teacher"), sheet=sheet)
     with pytest.raises(NotAllowed):
-        sheet_reopen(actor=actor(world, "teacher"), sheet=sheet, reason="Ошибка")
+        sheet_reopen(actor=world.actor("teacher"), sheet=sheet, reason="Ошибка")
     with pytest.raises(DomainError, match="Укажите основание"):
-        sheet_reopen(actor=actor(world, "deputy"), sheet=sheet, reason="  ")
+        sheet_reopen(actor=world.actor("deputy"), sheet=sheet, reason="  ")
     assert AttestationSheet.objects.get().status == "closed"
-    sheet_reopen(actor=actor(world, "deputy"), sheet=sheet, reason="Апелляция, приказ 7")
+    sheet_reopen(actor=world.actor("deputy"), sheet=sheet, reason="Апелляция, приказ 7")
     assert AttestationSheet.objects.get().status == "open"
     event = AuditEvent.objects.filter(object_type="journal.attestationsheet").latest("id")
     assert event.reason == "Апелляция, приказ 7" and event.actor == world.user("deputy")

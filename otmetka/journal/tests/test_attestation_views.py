@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
@@ -121,16 +120,13 @@ def test_stranger_gets_404_on_sheet_actions(world: World) -> None:
     ).status_code == 404
 
 
-def test_the_sheet_prints_as_a_pdf_quickly(world: World) -> None:
+def test_the_sheet_prints_as_a_pdf(world: World) -> None:
+    # How long the PDF takes is measured by `make bench` (attestation_pdf), not here.
     client = world.client_for("teacher")
     client.get(_url(world))
     url = reverse("journal:attestation_pdf", kwargs={"sheet_id": _sheet(world).pk})
-    client.get(url)  # the first render loads the fonts
-    started = time.monotonic()
     response = client.get(url)
-    elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert elapsed < 1.0, f"the sheet took {elapsed:.2f} s"
     assert world.client_for("student").get(url).status_code == 403

@@ -38,7 +38,7 @@ from otmetka.journal.services.lessons import (
     substitution_remove,
     substitution_set,
 )
-from otmetka.journal.tests.factories_attest import actor, tomsk
+from otmetka.journal.tests.factories_attest import tomsk
 from otmetka.journal.tests.factories_grid import make_lesson, make_student
 from otmetka.lib.errors import DomainError
 from otmetka.movement import services as movement
@@ -95,10 +95,10 @@ def close_semester(world: World, now: time_machine.Traveller) -> AttestationShee
     """The teacher marks the world student and closes the autumn sheet in its last week."""
     college = world.college
     sheet = sheet_for(
-        actor=actor(world, "teacher"), workload=college.workload, period=college.semester1
+        actor=world.actor("teacher"), workload=college.workload, period=college.semester1
     )
     now.move_to(tomsk(LAST_WEEK))
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     attestation_mark_set(actor=teacher, sheet=sheet, student=college.student, value="5")
     return sheet_close(actor=teacher, sheet=sheet)
 
@@ -138,7 +138,7 @@ def test_a_closed_sheet_keeps_who_conducted_its_lessons(
     before = JournalHistory.objects.count()
     with pytest.raises(DomainError, match=CLOSED):
         substitution_set(
-            actor=actor(world, "dispatcher"),
+            actor=world.actor("dispatcher"),
             lesson=lesson,
             absent_teacher=employees["teacher"],
             substitute=employees["other_teacher"],
@@ -153,7 +153,7 @@ def test_an_unlock_lets_the_substitution_through_and_is_named_in_history(world: 
     unlock(world)
     employees = world.college.employees
     substitution_set(
-        actor=actor(world, "dispatcher"),
+        actor=world.actor("dispatcher"),
         lesson=lesson,
         absent_teacher=employees["teacher"],
         substitute=employees["other_teacher"],
@@ -167,7 +167,7 @@ def test_a_locked_substitution_is_not_removed(world: World) -> None:
     lesson = planned(world)
     substitute(world, lesson)
     with pytest.raises(DomainError, match=AGE):
-        substitution_remove(actor=actor(world, "dispatcher"), lesson=lesson, reason="Ошибка")
+        substitution_remove(actor=world.actor("dispatcher"), lesson=lesson, reason="Ошибка")
     lesson.refresh_from_db()
     assert lesson.teacher == world.college.employees["other_teacher"]
     assert Substitution.objects.filter(lesson=lesson).exists()
@@ -179,7 +179,7 @@ def test_a_locked_substitution_is_not_removed(world: World) -> None:
 def test_unplanning_keeps_a_locked_lesson_and_says_why(world: World) -> None:
     lesson = planned(world)
     for cancel in (False, True):
-        kept = lessons_unplan(actor=actor(world, "dispatcher"), lesson_ids=[lesson.pk],
+        kept = lessons_unplan(actor=world.actor("dispatcher"), lesson_ids=[lesson.pk],
                               cancel=cancel)
         assert len(kept) == 1 and AGE in kept[0]
     lesson.refresh_from_db()
@@ -191,7 +191,7 @@ def test_a_cancelled_locked_lesson_is_not_planned_again(world: World) -> None:
     lesson = planned(world, status=Lesson.Status.CANCELLED)
     with pytest.raises(DomainError, match=AGE):
         lessons_restore_planned(
-            actor=actor(world, "dispatcher"), lesson_ids=[lesson.pk], reason="Ошибка"
+            actor=world.actor("dispatcher"), lesson_ids=[lesson.pk], reason="Ошибка"
         )
     lesson.refresh_from_db()
     assert lesson.status == Lesson.Status.CANCELLED
@@ -201,7 +201,7 @@ def test_a_locked_lesson_keeps_its_room(world: World) -> None:
     room = Room.objects.get(organization=world.org, number="214")
     old, fresh = planned(world), planned(world, day=TODAY + dt.timedelta(days=1))
     moved = lessons_set_rooms(
-        actor=actor(world, "dispatcher"), rooms={old.pk: room.pk, fresh.pk: room.pk}
+        actor=world.actor("dispatcher"), rooms={old.pk: room.pk, fresh.pk: room.pk}
     )
     assert moved == 1
     old.refresh_from_db()
@@ -214,7 +214,7 @@ def test_a_change_for_a_locked_day_is_refused(world: World, kind: str) -> None:
     make_bells(world)
     entry = make_entry(world)
     lesson = planned(world, room=entry.room)
-    dispatcher = actor(world, "dispatcher")
+    dispatcher = world.actor("dispatcher")
     common: dict[str, Any] = {
         "actor": dispatcher, "entry": entry, "date": OLD_TUESDAY, "reason": "Болезнь"
     }
@@ -241,7 +241,7 @@ def test_an_extra_pair_on_a_locked_day_is_refused(world: World) -> None:
     make_bells(world)
     with pytest.raises(DomainError, match=AGE):
         changes.change_extra(
-            actor=actor(world, "dispatcher"),
+            actor=world.actor("dispatcher"),
             workload=world.college.workload,
             date=OLD_TUESDAY,
             pair_number=3,
@@ -259,7 +259,7 @@ def test_removing_a_change_of_a_locked_day_is_refused(
     now.move_to(tomsk(OLD_TUESDAY))
     lesson = planned(world)
     change = changes.change_replace_teacher(
-        actor=actor(world, "dispatcher"),
+        actor=world.actor("dispatcher"),
         entry=entry,
         date=OLD_TUESDAY,
         teacher=world.college.employees["other_teacher"],
@@ -267,7 +267,7 @@ def test_removing_a_change_of_a_locked_day_is_refused(
     )
     now.move_to(tomsk(TODAY))
     with pytest.raises(DomainError, match=AGE):
-        changes.change_delete(actor=actor(world, "dispatcher"), change=change)
+        changes.change_delete(actor=world.actor("dispatcher"), change=change)
     assert ScheduleChange.objects.filter(pk=change.pk).exists()
     lesson.refresh_from_db()
     assert lesson.teacher == world.college.employees["other_teacher"]
@@ -278,7 +278,7 @@ def test_generation_over_locked_days_changes_none_of_them(world: World) -> None:
     make_bells(world)
     lesson = planned(world, pair_number=4)
     report = lessons_generate(
-        actor=actor(world, "dispatcher"),
+        actor=world.actor("dispatcher"),
         organization_id=world.org.pk,
         date_from=OLD_TUESDAY,
         date_to=OLD_TUESDAY,
@@ -303,7 +303,7 @@ def test_back_dated_roster_changes_leave_a_closed_sheet_as_it_closed(
     college = world.college
     sheet = close_semester(world, now)
     assert _sheet_students(sheet) == [("Студентов", "5")]
-    head = actor(world, "head")
+    head = world.actor("head")
     # The student leaves as of 1 December, the order entered after the sheet closed.
     membership = Membership.objects.get(group=college.group, student=college.student)
     membership_close(actor=head, membership=membership, date_to=dt.date(2026, 11, 30))
@@ -315,7 +315,7 @@ def test_back_dated_roster_changes_leave_a_closed_sheet_as_it_closed(
     assert _sheet_students(sheet) == [("Студентов", "5")]
     assert AttestationMark.objects.get(sheet=sheet).value == "5"
     # Reopened, the sheet follows the group again: the deputy sees who is really there.
-    sheet_reopen(actor=actor(world, "deputy"), sheet=sheet, reason="Апелляция")
+    sheet_reopen(actor=world.actor("deputy"), sheet=sheet, reason="Апелляция")
     assert _sheet_students(sheet) == [("Поздний", "")]
 
 
@@ -331,7 +331,7 @@ def test_a_back_dated_expulsion_order_leaves_a_closed_sheet_as_it_closed(
         effective_date=dt.date(2026, 12, 1),
         reason=ExpulsionReason.OWN_WISH,
     )
-    movement.order_apply(actor=actor(world, "head"), order=order)
+    movement.order_apply(actor=world.actor("head"), order=order)
     assert not Membership.objects.on_day(dt.date(2026, 12, 28)).filter(
         student=college.student
     ).exists()

@@ -16,7 +16,6 @@ from otmetka.journal.models import Lesson, Mark, UnlockRequest
 from otmetka.journal.services.unlocks import unlock_request_answer, unlock_request_create
 from otmetka.journal.tasks import diary_recipients
 from otmetka.journal.tests.factories_grid import make_lesson
-from otmetka.journal.tests.test_marks_services import actor
 from otmetka.notifications.models import Notification
 from otmetka.notifications.tests.helpers import LOCMEM, give_address, run_queued_tasks, sign_consent
 from otmetka.people.models import Guardianship, Person
@@ -78,13 +77,13 @@ def test_a_new_mark_notifies_the_student_and_the_parent(
     assert DBTaskResult.objects.get().task_path.endswith("notify_cell_change")
 
     run_queued_tasks()
-    title = "Новая отметка 5 по МДК.01.01 (16.11)"
+    title = "Новая отметка 5 по МДК.01.01 Разработка программных модулей (16.11)"
     student, parent = world.user("student"), world.user("parent")
     assert _notices() == sorted([(student.pk, "mark", title), (parent.pk, "mark", title)])
     notice = Notification.objects.get(user=parent)
     assert notice.url == f"/diary/?student={world.college.student.pk}&week=2026-11-16"
     assert "Студентов" in notice.body and "2 пара" in notice.body
-    assert "вид работы: Ответ на уроке" in notice.body
+    assert "вид работы: Устный ответ" in notice.body
     # Marks come in the weekly digest by default: no e-mail now.
     assert notice.email_status == Notification.EmailStatus.DIGEST and mail.outbox == []
 
@@ -121,10 +120,10 @@ def test_a_corrected_mark_and_an_absence_are_told_but_not_a_removal(
         .values_list("kind", "title")
     )
     assert titles == [
-        ("mark", "Новая отметка 5 по МДК.01.01 (16.11)"),
-        ("mark", "Исправлена отметка: 4 по МДК.01.01 (16.11)"),
-        ("absence", "Пропуск занятия по МДК.01.01 (16.11)"),
-        ("absence", "Опоздание на занятие по МДК.01.01 (16.11)"),
+        ("mark", "Новая отметка 5 по МДК.01.01 Разработка программных модулей (16.11)"),
+        ("mark", "Исправлена отметка: 4 по МДК.01.01 Разработка программных модулей (16.11)"),
+        ("absence", "Пропуск занятия по МДК.01.01 Разработка программных модулей (16.11)"),
+        ("absence", "Опоздание на занятие по МДК.01.01 Разработка программных модулей (16.11)"),
     ]
 
 
@@ -134,7 +133,7 @@ def test_several_marks_in_one_cell(family: World, django_capture_on_commit_callb
         _save(family, lesson, "4/5")
     run_queued_tasks()
     titles = set(Notification.objects.values_list("title", flat=True))
-    assert titles == {"Новые отметки 4/5 по МДК.01.01 (16.11)"}
+    assert titles == {"Новые отметки 4/5 по МДК.01.01 Разработка программных модулей (16.11)"}
 
 
 def test_without_consent_or_diary_nobody_is_told(world: World) -> None:
@@ -182,8 +181,15 @@ def test_no_notice_without_recipients(
 @pytest.mark.parametrize(
     ("grant", "title"),
     [
-        (True, "Журнал МДК.01.01 ИСП-21 разблокирован до 18.11.2026 18:00"),
-        (False, "В разблокировке журнала МДК.01.01 ИСП-21 отказано"),
+        (
+            True,
+            "Журнал МДК.01.01 Разработка программных модулей · ИСП-21 разблокирован "
+            "до 18.11.2026 18:00",
+        ),
+        (
+            False,
+            "В разблокировке журнала МДК.01.01 Разработка программных модулей · ИСП-21 отказано",
+        ),
     ],
 )
 def test_unlock_answer_notifies_the_teacher(
@@ -191,12 +197,12 @@ def test_unlock_answer_notifies_the_teacher(
 ) -> None:
     give_address(world, "teacher")
     request = unlock_request_create(
-        actor=actor(world, "teacher"), workload=world.college.workload, reason="Болел"
+        actor=world.actor("teacher"), workload=world.college.workload, reason="Болел"
     )
     until = timezone.make_aware(dt.datetime(2026, 11, 18, 18, 0))
     with django_capture_on_commit_callbacks(execute=True):
         unlock_request_answer(
-            actor=actor(world, "deputy"),
+            actor=world.actor("deputy"),
             request=request,
             grant=grant,
             answer="Заполните до среды",

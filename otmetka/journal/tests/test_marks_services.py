@@ -12,8 +12,6 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from otmetka.accounts.models import RoleAssignment
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.journal.models import (
     Attendance,
     AttendanceCode,
@@ -31,17 +29,13 @@ from otmetka.test import TODAY, World
 TOMSK = ZoneInfo("Asia/Tomsk")
 
 
-def actor(world: World, key: str = "teacher", role: str | None = None) -> ActiveRole:
-    user = world.user(key)
-    assignments = RoleAssignment.objects.filter(user=user).select_related("organization")
-    assignment = assignments.get(role=role) if role else assignments.order_by("id").first()
-    assert assignment is not None
-    return ActiveRole(assignment)
-
-
 def save(world: World, lesson: Lesson, text: str, **kwargs: Any) -> Any:
     return cell_save(
-        actor=actor(world), lesson=lesson, student=world.college.student, text=text, **kwargs
+        actor=world.actor("teacher"),
+        lesson=lesson,
+        student=world.college.student,
+        text=text,
+        **kwargs,
     )
 
 
@@ -93,7 +87,7 @@ def test_marks_absence_and_clear_with_history(world: World) -> None:
     result = save(world, lesson, "4/5", expected="")
     assert result.text == "4/5"
     assert cell(lesson, student) == (["4", "5"], None)
-    assert {m.work_kind.name for m in Mark.objects.filter(lesson=lesson)} == {"Ответ на уроке"}
+    assert {m.work_kind.name for m in Mark.objects.filter(lesson=lesson)} == {"Устный ответ"}
     save(world, lesson, "5", expected="4/5")  # slot 1 changes, slot 2 goes
     assert cell(lesson, student) == (["5"], None)
     save(world, lesson, "н", expected="5")  # absent: the mark goes, the absence comes
@@ -134,7 +128,7 @@ def test_stale_version_is_refused_with_current_value(world: World) -> None:
     save(world, lesson, "4", expected="")
     with pytest.raises(DomainError) as error:
         save(world, lesson, "5", expected="")
-    assert error.value.message == "Ячейку уже изменил(а) Учителев Пётр Андреевич: сейчас там 4"
+    assert error.value.message == "Ячейку уже изменил Учителев Пётр Андреевич: сейчас там 4"
     assert cell(lesson, world.college.student) == (["4"], None)
 
 
@@ -149,7 +143,12 @@ def test_absent_over_a_reason_keeps_the_reason(world: World) -> None:
 def test_student_not_on_roll_is_refused(world: World) -> None:
     lesson = make_lesson(world.college.workload)
     with pytest.raises(DomainError, match="не в списке группы"):
-        cell_save(actor=actor(world), lesson=lesson, student=world.college.other_student, text="5")
+        cell_save(
+            actor=world.actor("teacher"),
+            lesson=lesson,
+            student=world.college.other_student,
+            text="5",
+        )
     assert not Mark.objects.exists()
 
 
@@ -157,9 +156,9 @@ def test_transferred_student_is_on_roll_only_in_their_dates(world: World) -> Non
     leaver = make_student(world, "Ушедший", date_to=dt.date(2026, 11, 1))
     before = make_lesson(world.college.workload, dt.date(2026, 11, 1))
     after = make_lesson(world.college.workload, dt.date(2026, 11, 5))
-    cell_save(actor=actor(world), lesson=before, student=leaver, text="5")
+    cell_save(actor=world.actor("teacher"), lesson=before, student=leaver, text="5")
     with pytest.raises(DomainError, match="не в списке группы на 05.11.2026"):
-        cell_save(actor=actor(world), lesson=after, student=leaver, text="5")
+        cell_save(actor=world.actor("teacher"), lesson=after, student=leaver, text="5")
 
 
 def test_subgroup_journal_needs_subgroup_membership(world: World) -> None:
@@ -170,7 +169,7 @@ def test_subgroup_journal_needs_subgroup_membership(world: World) -> None:
     lesson = make_lesson(workload)
     save(world, lesson, "5")
     with pytest.raises(DomainError, match="не в списке группы"):
-        cell_save(actor=actor(world), lesson=lesson, student=outsider, text="5")
+        cell_save(actor=world.actor("teacher"), lesson=lesson, student=outsider, text="5")
 
 
 def test_other_teacher_and_curator_may_not_save(world: World) -> None:
@@ -178,7 +177,7 @@ def test_other_teacher_and_curator_may_not_save(world: World) -> None:
     for key, role in (("other_teacher", None), ("curator", "curator"), ("deputy", None)):
         with pytest.raises(NotAllowed):
             cell_save(
-                actor=actor(world, key, role),
+                actor=world.actor(key, role),
                 lesson=lesson,
                 student=world.college.student,
                 text="5",
@@ -238,7 +237,7 @@ def test_mark_update_kind_and_comment(world: World) -> None:
     from otmetka.journal.models import WorkKind
 
     control = WorkKind.objects.get(organization=world.org, name="Контрольная работа")
-    mark_update(actor=actor(world), mark=mark, work_kind_id=control.pk, comment="Молодец")
+    mark_update(actor=world.actor("teacher"), mark=mark, work_kind_id=control.pk, comment="Молодец")
     mark.refresh_from_db()
     assert (mark.work_kind_id, mark.comment, mark.version) == (control.pk, "Молодец", 2)
     row = JournalHistory.objects.order_by("-id").first()

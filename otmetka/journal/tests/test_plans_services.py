@@ -28,7 +28,7 @@ from otmetka.journal.services.plans import (
     topic_move,
     topic_update,
 )
-from otmetka.journal.tests.factories_plans import actor, make_lesson, make_plan, positions, titles
+from otmetka.journal.tests.factories_plans import make_lesson, make_plan, positions, titles
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org.models import AcademicYear
 from otmetka.test import World
@@ -43,18 +43,18 @@ def rows(*items: tuple[str, str, str]) -> list[PlanRow]:
 
 def test_get_or_create_needs_edit_right_to_create(world: World) -> None:
     with pytest.raises(NotAllowed):
-        plan_get_or_create(actor=actor(world, "curator"), workload=world.college.workload)
+        plan_get_or_create(actor=world.actor("curator"), workload=world.college.workload)
     with pytest.raises(NotAllowed):
-        plan_get_or_create(actor=actor(world, "other_teacher"), workload=world.college.workload)
-    plan = plan_get_or_create(actor=actor(world, "teacher"), workload=world.college.workload)
-    assert plan_get_or_create(actor=actor(world, "curator"),
+        plan_get_or_create(actor=world.actor("other_teacher"), workload=world.college.workload)
+    plan = plan_get_or_create(actor=world.actor("teacher"), workload=world.college.workload)
+    assert plan_get_or_create(actor=world.actor("curator"),
                               workload=world.college.workload) == plan
     assert AuditEvent.objects.filter(object_type="journal.thematicplan", action="create").count() \
         == 1
 
 
 def test_add_update_move_delete_keep_positions(world: World) -> None:
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     plan = plan_get_or_create(actor=teacher, workload=world.college.workload)
     first = topic_add(actor=teacher, plan=plan, title="Первая", hours=2,
                       lesson_type=LessonType.THEORY)
@@ -92,7 +92,7 @@ def test_add_refuses_bad_input(world: World, hours: int, title: str, kind: str,
     plan = make_plan(world.college.workload, "Есть")
     before = PlannedTopic.objects.count(), AuditEvent.objects.count()
     with pytest.raises(DomainError) as error:
-        topic_add(actor=actor(world, "teacher"), plan=plan, title=title, hours=hours,
+        topic_add(actor=world.actor("teacher"), plan=plan, title=title, hours=hours,
                   lesson_type=kind)
     assert error.value.message == message
     assert (PlannedTopic.objects.count(), AuditEvent.objects.count()) == before
@@ -103,10 +103,10 @@ def test_only_the_workload_teacher_edits(world: World) -> None:
     topic = plan.topics.get()
     for key in ("other_teacher", "curator", "deputy"):
         with pytest.raises(NotAllowed):
-            topic_update(actor=actor(world, key), topic=topic, title="Чужая", hours=2,
+            topic_update(actor=world.actor(key), topic=topic, title="Чужая", hours=2,
                          lesson_type="theory")
     with pytest.raises(NotAllowed):
-        topic_delete(actor=actor(world, "teacher"),
+        topic_delete(actor=world.actor("teacher"),
                      topic=make_plan(world.stranger.workload, "Чужая").topics.get())
 
 
@@ -115,7 +115,7 @@ def test_delete_refused_when_a_lesson_uses_the_topic(world: World) -> None:
     used = plan.topics.get(title="Введение")
     make_lesson(world.college.workload, used, DAY)
     with pytest.raises(DomainError, match="уже выбрана в занятии 10.11.2026"):
-        topic_delete(actor=actor(world, "teacher"), topic=used)
+        topic_delete(actor=world.actor("teacher"), topic=used)
     assert titles(plan) == ["Введение", "Циклы"]
 
 
@@ -139,8 +139,10 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(world: World) -> None:
     bad = rows(("Введение", "2", "Теоретическое занятие"), ("Циклы", "0", "теория"),
                ("Массивы", "2", "практическое ЗАНЯТИЕ"), ("", "2", ""), ("Файлы", "два", ""))
     with pytest.raises(PlanImportFailed) as error:
-        plan_import(actor=actor(world, "teacher"), plan=plan, rows=bad, replace=True)
+        plan_import(actor=world.actor("teacher"), plan=plan, rows=bad, replace=True)
     assert error.value.row_errors == [
+        # Every error of a row, not only its first (issue 11, point 6).
+        "Строка 3: часов должно быть от 1 до 60",
         "Строка 3: неизвестный вид занятия «теория»; допустимые: " + ", ".join(
             str(label) for _value, label in LessonType.choices),
         "Строка 5: укажите тему",
@@ -150,7 +152,7 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(world: World) -> None:
     assert AuditEvent.objects.count() == before
     hours = rows(("Введение", "2", ""), ("Циклы", "61", ""))
     with pytest.raises(PlanImportFailed) as error:
-        plan_import(actor=actor(world, "teacher"), plan=plan, rows=hours, replace=True)
+        plan_import(actor=world.actor("teacher"), plan=plan, rows=hours, replace=True)
     assert error.value.row_errors == ["Строка 3: часов должно быть от 1 до 60"]
 
 
@@ -158,7 +160,7 @@ def test_import_replace_twice_gives_the_same_plan(world: World) -> None:
     plan = make_plan(world.college.workload, "Старая 1", "Старая 2", "Старая 3")
     make_lesson(world.college.workload, plan.topics.get(position=1), DAY)
     good = rows(("Введение", "2", "теоретическое занятие"), ("Циклы", "4", "Лабораторная работа"))
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     assert plan_import(actor=teacher, plan=plan, rows=good, replace=True) == 3
     ids = list(plan.topics.order_by("position").values_list("pk", "title", "hours",
                                                            "lesson_type"))
@@ -174,7 +176,7 @@ def test_import_replace_refused_when_it_would_drop_a_used_topic(world: World) ->
     plan = make_plan(world.college.workload, "Старая 1", "Старая 2")
     make_lesson(world.college.workload, plan.topics.get(position=2), DAY)
     with pytest.raises(DomainError, match="Темы 2 уже выбраны"):
-        plan_import(actor=actor(world, "teacher"), plan=plan,
+        plan_import(actor=world.actor("teacher"), plan=plan,
                     rows=rows(("Одна", "2", "")), replace=True)
     assert titles(plan) == ["Старая 1", "Старая 2"]
 
@@ -216,14 +218,14 @@ def test_templates_open_with_openpyxl() -> None:
 
 
 def test_xlsx_round_trip(world: World) -> None:
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     plan = plan_get_or_create(actor=teacher, workload=world.college.workload)
     topic_add(actor=teacher, plan=plan, title="Введение", hours=2, lesson_type="theory",
               homework="Конспект\nвторая строка")
     topic_add(actor=teacher, plan=plan, title="Контрольная", hours=1, lesson_type="exam")
     exported = plan_export_xlsx(plan)
     other = ThematicPlan.objects.create(workload=world.college.other_workload)
-    plan_import(actor=actor(world, "other_teacher"), plan=other,
+    plan_import(actor=world.actor("other_teacher"), plan=other,
                 rows=plan_rows_from_file("plan.xlsx", io.BytesIO(exported)), replace=True)
     fields = ("position", "title", "hours", "lesson_type", "homework")
     assert list(other.topics.order_by("position").values_list(*fields)) == \
@@ -259,7 +261,7 @@ def _workload(world: World, **values: object) -> Workload:
 
 
 def test_copy_from_previous_year_and_other_group(world: World) -> None:
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     previous = AcademicYear.objects.create(organization=world.org, name="2025/2026",
                                            date_from=dt.date(2025, 9, 1),
                                            date_to=dt.date(2026, 8, 31))
@@ -280,7 +282,7 @@ def test_copy_from_previous_year_and_other_group(world: World) -> None:
 
 
 def test_copy_replace_refused_when_topics_are_used(world: World) -> None:
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     source = make_plan(_workload(world, group=world.college.other_group), "Соседняя")
     target = make_plan(world.college.workload, "Своя")
     make_lesson(world.college.workload, target.topics.get(), DAY)
@@ -296,4 +298,4 @@ def test_copy_refuses_a_plan_the_actor_cannot_see(world: World) -> None:
                                  group=world.college.other_group), "Не моя")
     target = make_plan(world.college.workload)
     with pytest.raises(DomainError, match="недоступен"):
-        plan_copy(actor=actor(world, "teacher"), target=target, source=hidden)
+        plan_copy(actor=world.actor("teacher"), target=target, source=hidden)

@@ -12,7 +12,7 @@ from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.roles import Role
 from otmetka.journal.models import Attendance, JournalHistory
 from otmetka.journal.services.reasons import reason_set, reasons_week_set
-from otmetka.journal.tests.factories_attest import absence, actor, lesson
+from otmetka.journal.tests.factories_attest import absence, lesson
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.test import World
 
@@ -51,7 +51,7 @@ def test_curator_sets_illness_for_the_week(world: World) -> None:
 
 def test_totals_split_excused_and_unexcused_hours(world: World) -> None:
     rows = _week(world)
-    curator = actor(world, "curator")
+    curator = world.actor("curator")
     reason_set(actor=curator, attendance=rows[0], code="Б")
     reason_set(actor=curator, attendance=rows[1], code="НП")
     page = world.client_for("curator").get(_url(world))
@@ -80,7 +80,7 @@ def test_other_group_curator_gets_404_teacher_403(world: World) -> None:
     assert world.client_for(stranger).get(_url(world)).status_code == 404
     with pytest.raises(NotAllowed):
         reason_set(
-            actor=actor(world, "other_teacher", Role.CURATOR),
+            actor=world.actor("other_teacher", Role.CURATOR),
             attendance=_week(world)[0], code="Б",
         )
 
@@ -88,7 +88,7 @@ def test_other_group_curator_gets_404_teacher_403(world: World) -> None:
 def test_the_edit_lock_applies_after_thirty_days(world: World) -> None:
     old = absence(lesson(world.college.workload, dt.date(2026, 10, 15)), world.college.student)
     with pytest.raises(DomainError, match="старше 30 дней"):
-        reason_set(actor=actor(world, "curator"), attendance=old, code="Б")
+        reason_set(actor=world.actor("curator"), attendance=old, code="Б")
     assert Attendance.objects.get().code == "Н"
     assert not JournalHistory.objects.exists()
 
@@ -101,7 +101,7 @@ def test_the_edit_lock_applies_after_thirty_days(world: World) -> None:
 def test_bad_codes_are_refused(world: World, start: str, code: str, message: str) -> None:
     row = absence(lesson(world.college.workload, MONDAY), world.college.student, start)
     with pytest.raises(DomainError, match=message):
-        reason_set(actor=actor(world, "curator"), attendance=row, code=code)
+        reason_set(actor=world.actor("curator"), attendance=row, code=code)
     assert Attendance.objects.get().code == start
 
 
@@ -111,7 +111,7 @@ def test_a_week_is_saved_all_or_nothing(world: World) -> None:
     # The first change is fine, the second (a lateness) is refused: nothing stays saved.
     with pytest.raises(DomainError, match="11.11.2026, Студентов Иван Петрович: Опоздание"):
         reasons_week_set(
-            actor=actor(world, "curator"), group=world.college.group, week_start=MONDAY,
+            actor=world.actor("curator"), group=world.college.group, week_start=MONDAY,
             changes={rows[0].pk: "Б", rows[1].pk: "Б"},
         )
     assert list(Attendance.objects.order_by("pk").values_list("code", flat=True)) == ["Н", "ОП"]

@@ -92,4 +92,4 @@ def test_the_journal_list_names_the_substituted_lessons(
     response = world.client_for("other_teacher").get(reverse("journal:journal_list"))
     assert world.college.workload not in list(response.context["journals"])
     assert list(response.context["substituted"]) == [taken]
-    assert "Учителев П. А." in response.content.decode()
+    assert "<td>Учителева П. А.</td>" in response.content.decode()  # «Вместо» whom: genitive

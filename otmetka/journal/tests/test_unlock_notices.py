@@ -17,7 +17,6 @@ from otmetka.accounts.services import rights_set
 from otmetka.journal.models import JournalUnlock, UnlockRequest
 from otmetka.journal.services.unlocks import unlock_request_create
 from otmetka.journal.tests.factories_grid import make_lesson
-from otmetka.journal.tests.test_marks_services import actor
 from otmetka.lib.errors import DomainError
 from otmetka.notifications.models import Notification
 from otmetka.test import BASE_QUERIES, TODAY, World
@@ -63,7 +62,7 @@ def test_a_request_tells_those_who_answer_it(
 def test_who_is_told_follows_the_rights_the_college_gave(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    admin = actor(world, "admin")
+    admin = world.actor("admin")
     rights_set(actor=admin, role=Role.ADMIN, rights=DEFAULT_RIGHTS[Role.ADMIN] - {"journal.unlock"})
     rights_set(
         actor=admin, role=Role.DEPT_HEAD, rights=DEFAULT_RIGHTS[Role.DEPT_HEAD] | {"journal.unlock"}
@@ -76,7 +75,7 @@ def test_a_refused_request_tells_nobody(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
-        unlock_request_create(actor=actor(world, "teacher"), workload=world.college.workload,
+        unlock_request_create(actor=world.actor("teacher"), workload=world.college.workload,
                               reason="   ")
     assert not Notification.objects.exists()
 

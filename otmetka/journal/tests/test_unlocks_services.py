@@ -15,7 +15,6 @@ from otmetka.journal.services.unlocks import (
     unlock_request_create,
     unlock_revoke,
 )
-from otmetka.journal.tests.test_marks_services import actor
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.test import World
 
@@ -23,12 +22,12 @@ from otmetka.test import World
 def test_grant_and_revoke_are_audited(world: World) -> None:
     until = timezone.now() + dt.timedelta(days=3)
     unlock = unlock_grant(
-        actor=actor(world, "deputy"),
+        actor=world.actor("deputy"),
         workload=world.college.workload,
         reason="Ошибка",
         valid_until=until,
     )
-    unlock_revoke(actor=actor(world, "admin"), unlock=unlock)
+    unlock_revoke(actor=world.actor("admin"), unlock=unlock)
     unlock.refresh_from_db()
     assert unlock.revoked_at is not None
     events = AuditEvent.objects.filter(object_type="journal.journalunlock")
@@ -45,7 +44,7 @@ def test_grant_and_revoke_are_audited(world: World) -> None:
 def test_grant_term_limits(world: World, delta: dt.timedelta, message: str) -> None:
     with pytest.raises(DomainError, match=message):
         unlock_grant(
-            actor=actor(world, "deputy"),
+            actor=world.actor("deputy"),
             workload=world.college.workload,
             reason="Ошибка",
             valid_until=timezone.now() + delta,
@@ -57,31 +56,33 @@ def test_teacher_may_not_grant_and_stranger_may_not_touch(world: World) -> None:
     until = timezone.now() + dt.timedelta(days=1)
     with pytest.raises(NotAllowed):
         unlock_grant(
-            actor=actor(world, "teacher"),
+            actor=world.actor("teacher"),
             workload=world.college.workload,
             reason="Сам себе",
             valid_until=until,
         )
-    stranger = world.stranger.users["deputy"]
-    from otmetka.accounts.models import RoleAssignment
-    from otmetka.accounts.permissions import ActiveRole
-
-    role = ActiveRole(RoleAssignment.objects.select_related("organization").get(user=stranger))
     with pytest.raises(NotAllowed):
-        unlock_grant(actor=role, workload=world.college.workload, reason="x", valid_until=until)
+        unlock_grant(
+            actor=world.actor(world.stranger.users["deputy"]),
+            workload=world.college.workload,
+            reason="x",
+            valid_until=until,
+        )
 
 
 def test_request_and_answers(world: World) -> None:
     workload = world.college.workload
     with pytest.raises(NotAllowed):
-        unlock_request_create(actor=actor(world, "other_teacher"), workload=workload, reason="x")
-    request = unlock_request_create(actor=actor(world), workload=workload, reason="Опечатка")
+        unlock_request_create(actor=world.actor("other_teacher"), workload=workload, reason="x")
+    request = unlock_request_create(
+        actor=world.actor("teacher"), workload=workload, reason="Опечатка"
+    )
     with pytest.raises(DomainError, match="уже ждёт ответа"):
-        unlock_request_create(actor=actor(world), workload=workload, reason="Ещё")
+        unlock_request_create(actor=world.actor("teacher"), workload=workload, reason="Ещё")
     with pytest.raises(DomainError, match="до какого времени"):
-        unlock_request_answer(actor=actor(world, "deputy"), request=request, grant=True, answer="")
+        unlock_request_answer(actor=world.actor("deputy"), request=request, grant=True, answer="")
     answered = unlock_request_answer(
-        actor=actor(world, "deputy"),
+        actor=world.actor("deputy"),
         request=request,
         grant=True,
         answer="Исправьте до пятницы",
@@ -90,13 +91,15 @@ def test_request_and_answers(world: World) -> None:
     assert answered.status == UnlockRequest.Status.GRANTED and answered.unlock is not None
     with pytest.raises(DomainError, match="уже ответили"):
         unlock_request_answer(
-            actor=actor(world, "deputy"), request=request, grant=False, answer="Нет"
+            actor=world.actor("deputy"), request=request, grant=False, answer="Нет"
         )
-    second = unlock_request_create(actor=actor(world), workload=workload, reason="Ещё раз")
+    second = unlock_request_create(
+        actor=world.actor("teacher"), workload=workload, reason="Ещё раз"
+    )
     with pytest.raises(DomainError, match="почему отказано"):
-        unlock_request_answer(actor=actor(world, "admin"), request=second, grant=False, answer="")
+        unlock_request_answer(actor=world.actor("admin"), request=second, grant=False, answer="")
     refused = unlock_request_answer(
-        actor=actor(world, "admin"), request=second, grant=False, answer="Нет оснований"
+        actor=world.actor("admin"), request=second, grant=False, answer="Нет оснований"
     )
     assert refused.status == UnlockRequest.Status.REFUSED
     assert AuditEvent.objects.filter(object_type="journal.unlockrequest").count() == 4
@@ -118,7 +121,7 @@ def test_teacher_sees_the_answer_on_the_grid(world: World) -> None:
     assert "Запрос на разблокировку ждёт ответа." in teacher.get(grid).content.decode()
     request = UnlockRequest.objects.get(workload=workload)
     unlock_request_answer(
-        actor=actor(world, "deputy"), request=request, grant=False, answer="Нужна служебная записка"
+        actor=world.actor("deputy"), request=request, grant=False, answer="Нужна служебная записка"
     )
     page = teacher.get(grid).content.decode()
     assert "В прошлой разблокировке отказано: Нужна служебная записка" in page

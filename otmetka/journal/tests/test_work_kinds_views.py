@@ -28,7 +28,7 @@ def test_list_shows_weights_and_sgo_ids(world: World, kind: WorkKind,
     text = response.content.decode()
     assert "Контрольная работа" in text and "Реферат" in text
     assert "изменить" not in text  # a reader sees no edit links
-    assert "Ответ на уроке" in world.client_for("admin").get(
+    assert "Устный ответ" in world.client_for("admin").get(
         reverse("journal:work_kind_list")).content.decode()
 
 

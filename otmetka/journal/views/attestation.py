@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from otmetka.academics.models import AttestationForm, Workload
@@ -30,6 +31,7 @@ from otmetka.journal.services.attestation import (
 )
 from otmetka.journal.services.printing import attestation_sheet_pdf
 from otmetka.lib.dates import local_today
+from otmetka.lib.downloads import pdf_download
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.lib.views import form_error
 from otmetka.org.models import Period
@@ -143,7 +145,13 @@ def attestation_propose(request: HttpRequest, sheet_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, _("Предложены отметки для %(count)s обучающихся.") % {"count": count}
+            request,
+            ngettext(
+                "Предложены отметки для %(count)s обучающегося.",
+                "Предложены отметки для %(count)s обучающихся.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(_page_url(workload, sheet))
 
@@ -189,7 +197,6 @@ def attestation_pdf(request: HttpRequest, sheet_id: int) -> HttpResponse:
     sheet, _workload = sheet_or_404(role, sheet_id)
     started = time.monotonic()
     pdf = attestation_sheet_pdf(actor=role, sheet=sheet)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="vedomost-{sheet.pk}.pdf"'
+    response = pdf_download(pdf, name=f"vedomost-{sheet.pk}.pdf")
     response["Server-Timing"] = f"pdf;dur={(time.monotonic() - started) * 1000:.0f}"
     return response

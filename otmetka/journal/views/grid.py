@@ -83,11 +83,14 @@ def journal_list(request: HttpRequest) -> HttpResponse:
         )
         .select_related("workload__group", "workload__item", "workload__subgroup",
                         "substitution__absent_teacher__person")
-        .order_by("-date", "-pair_number")[:SUBSTITUTED_SHOWN]
+        .order_by("-date", "-pair_number")[: SUBSTITUTED_SHOWN + 1]
     )
-    return render(
-        request, "journal/journal_list.html", {"journals": journals, "substituted": substituted}
-    )
+    # The latest ones only; the page says so when there are more (each is in its journal).
+    shown = list(substituted)
+    return render(request, "journal/journal_list.html", {
+        "journals": journals, "substituted": shown[:SUBSTITUTED_SHOWN],
+        "substituted_cut": len(shown) > SUBSTITUTED_SHOWN,
+    })
 
 
 def _all_journals(request: HttpRequest, role: ActiveRole, today: dt.date) -> HttpResponse:

@@ -40,8 +40,8 @@ from otmetka.journal.services.lessons import (
 )
 from otmetka.journal.services.marks import mark_update
 from otmetka.journal.views.grid import EDIT_RIGHTS, READ_RIGHTS
+from otmetka.lib.downloads import file_download
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.uploads import file_download
 from otmetka.lib.views import form_error
 from otmetka.people.models import Student
 

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from otmetka.academics.models import Workload
@@ -29,8 +29,8 @@ from otmetka.journal.forms.plans import (
 from otmetka.journal.models import PlannedTopic, ThematicPlan
 from otmetka.journal.permissions import get_journal_for_user_or_404, journals_visible_to
 from otmetka.journal.services import plans as services
+from otmetka.lib.downloads import content_download
 from otmetka.lib.errors import DomainError
-from otmetka.lib.text import ru_plural
 from otmetka.lib.views import form_error
 
 READ = ("journal.view_own", "journal.view_own_group", "journal.view_all", "journal.edit_own",
@@ -70,9 +70,7 @@ def _submit(request: HttpRequest, form: Form, action: Callable[..., Any]) -> Any
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    return response
+    return content_download(content, name=filename, content_type=content_type)
 
 
 @right_required(*READ)
@@ -167,8 +165,9 @@ def _import_preview(request: HttpRequest, workload: Workload, form: PlanImportFo
         "token": token, "workload_id": workload.pk, "replace": form.cleaned_data["replace"],
         "rows": [row.as_dict() for row in rows],
     }
-    summary = _("Файл без ошибок: %(count)s %(word)s.") % {
-        "count": len(rows), "word": ru_plural(len(rows), _("тема"), _("темы"), _("тем"))}
+    summary = ngettext(
+        "Файл без ошибок: %(count)s тема.", "Файл без ошибок: %(count)s тем.", len(rows)
+    ) % {"count": len(rows)}
     return {"rows": checked, "errors": errors, "replace": form.cleaned_data["replace"],
             "summary": summary,
             "save_form": PlanImportSaveForm(initial={"token": token})}

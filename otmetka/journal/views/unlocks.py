@@ -32,8 +32,9 @@ def unlock_list(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     pending, active = unlock_overview(role.organization_id)
     answer_form = UnlockAnswerForm()
-    # One proposed term for every request's row, in the field's own format.
-    until = answer_form["valid_until"].value().strftime("%Y-%m-%dT%H:%M")
+    # One proposed term for every request's row, written by the field's own (ISO) widget.
+    field = answer_form["valid_until"]
+    until = field.field.widget.format_value(field.value())
     return render(
         request,
         "journal/unlock_list.html",
@@ -101,7 +102,7 @@ def unlock_request_view(request: HttpRequest, workload_id: int) -> HttpResponse:
         except DomainError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("Запрос отправлен заместителю директора."))
+            messages.success(request, _("Запрос отправлен заместителю директора по УМР."))
     else:
         messages.error(request, _("Напишите, что нужно исправить."))
     return redirect("journal:grid", workload_id=workload.pk)

@@ -7,28 +7,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.messaging.models import Announcement, Message
 from otmetka.messaging.services import announcement_create, message_send
 from otmetka.test import World
 
 PDF = b"%PDF-1.4\n% test document\n"
-
-
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """`user` acting in `role` (default: their first role), as the middleware builds it."""
-    assignments = RoleAssignment.objects.select_related("organization").filter(user=user)
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    assignment = assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
-
-
-def actor(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.user(key), role)
 
 
 def pdf(name: str = "Справка.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -44,7 +27,7 @@ def send(
     **extra: Any,
 ) -> Message:
     return message_send(
-        actor=actor(world, sender),
+        actor=world.actor(sender),
         recipient_ids=[world.user(key).pk for key in to],
         subject=subject,
         body=body,
@@ -63,7 +46,7 @@ def publish(
     **extra: Any,
 ) -> Announcement:
     return announcement_create(
-        actor=actor(world, author),
+        actor=world.actor(author),
         title=title,
         body="Приглашаем абитуриентов и родителей.",
         audience=audience,

@@ -14,7 +14,7 @@ from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.messaging.models import Announcement, AnnouncementAttachment
 from otmetka.messaging.selectors import announcements_for
 from otmetka.messaging.services import announcement_delete, announcement_update
-from otmetka.messaging.tests.support import actor, pdf, publish
+from otmetka.messaging.tests.support import pdf, publish
 from otmetka.notifications.models import Notification
 from otmetka.test import BASE_QUERIES, TODAY, World
 
@@ -189,7 +189,7 @@ def test_a_curator_who_lost_the_group_cannot_move_an_announcement_to_another(
     item = publish(world, "curator", audience=Audience.GROUP, group=world.college.group)
     with pytest.raises(NotAllowed):
         announcement_update(
-            actor=actor(world, "curator"),
+            actor=world.actor("curator"),
             announcement=item,
             title=item.title,
             body=item.body,
@@ -199,7 +199,7 @@ def test_a_curator_who_lost_the_group_cannot_move_an_announcement_to_another(
             valid_to=item.valid_to,
         )
     with pytest.raises(NotAllowed):
-        announcement_delete(actor=actor(world, "teacher"), announcement=item)
+        announcement_delete(actor=world.actor("teacher"), announcement=item)
 
 
 def test_create_page_for_the_curator_offers_only_their_groups(world: World) -> None:

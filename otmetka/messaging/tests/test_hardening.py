@@ -20,7 +20,7 @@ from otmetka.messaging.models import Announcement, Message
 from otmetka.messaging.permissions import recipients_for, reply_recipients_for
 from otmetka.messaging.selectors import children_of_parents
 from otmetka.messaging.services import GroupBroadcast, message_send
-from otmetka.messaging.tests.support import actor, actor_for, pdf, publish, send
+from otmetka.messaging.tests.support import pdf, publish, send
 from otmetka.people.models import Employee, Guardianship, Student
 from otmetka.test import TODAY, World, make_person, make_user
 
@@ -90,7 +90,7 @@ def test_the_reply_page_does_not_grow_with_the_parents_who_answered(world: World
 
     def answer(parent: User) -> None:
         message_send(
-            actor=actor_for(parent),
+            actor=world.actor(parent),
             recipient_ids=[world.user("curator").pk],
             subject="",
             body="Приду.",
@@ -111,8 +111,8 @@ def test_a_guardian_without_the_e_diary_is_not_a_parent_of_the_group(world: Worl
     Guardianship.objects.filter(guardian=world.college.parent).update(receives_diary=False)
     parent = world.user("parent")
     # Writes to none of the child's teachers and is offered to no curator.
-    assert not recipients_for(actor(world, "parent")).exists()
-    assert parent not in recipients_for(actor(world, "curator"))
+    assert not recipients_for(world.actor("parent")).exists()
+    assert parent not in recipients_for(world.actor("curator"))
     with pytest.raises(DomainError, match="некому писать"):
         send(
             world,
@@ -166,7 +166,7 @@ def test_a_reply_to_the_whole_group_keeps_the_group_label(world: World) -> None:
     )
     everyone = sorted(letter.recipients.values_list("user_id", flat=True))
     follow_up = message_send(
-        actor=actor(world, "curator"),
+        actor=world.actor("curator"),
         recipient_ids=everyone,
         subject="",
         body="Собрание переносится на 19:00.",
@@ -180,7 +180,7 @@ def test_a_reply_to_the_whole_group_keeps_the_group_label(world: World) -> None:
 
     # Chosen one by one, the letter names its recipients again.
     only_one = message_send(
-        actor=actor(world, "curator"),
+        actor=world.actor("curator"),
         recipient_ids=[world.user("parent").pk],
         subject="",
         body="Вас жду в 18:30.",
@@ -262,7 +262,7 @@ def test_a_dismissed_employee_who_is_a_parent_still_gets_the_curators_letters(
         dismissal_date=dt.date(2024, 6, 30),
     )
     parent = world.user("parent")
-    assert parent in recipients_for(actor(world, "curator"))
+    assert parent in recipients_for(world.actor("curator"))
     letter = send(
         world,
         "curator",
@@ -273,12 +273,12 @@ def test_a_dismissed_employee_who_is_a_parent_still_gets_the_curators_letters(
     # As staff they are gone: no colleague is offered them.
     RoleAssignment.objects.create(user=parent, organization=world.org, role=Role.TEACHER)
     # (The other teacher: the group's own teacher writes to its parents anyway.)
-    assert parent not in recipients_for(actor(world, "other_teacher"))
+    assert parent not in recipients_for(world.actor("other_teacher"))
 
 
 def test_a_dismissed_colleague_is_not_answered(world: World) -> None:
     letter = send(world, "teacher", ["other_teacher"])
-    colleague = actor(world, "other_teacher")
+    colleague = world.actor("other_teacher")
     assert list(reply_recipients_for(colleague, letter)) == [world.user("teacher")]
     Employee.objects.filter(pk=world.college.employees["teacher"].pk).update(
         dismissal_date=dt.date(2026, 11, 1)

@@ -14,7 +14,7 @@ from otmetka.messaging.permissions import (
     reply_recipients_for,
     writable_groups,
 )
-from otmetka.messaging.tests.support import actor, actor_for, send
+from otmetka.messaging.tests.support import send
 from otmetka.org.models import AcademicYear
 from otmetka.test import World
 
@@ -35,7 +35,7 @@ STAFF = {
 
 def names(world: World, key: str, role: str | None = None) -> set[str]:
     by_id = {user.pk: name for name, user in world.college.users.items()}
-    users = recipients_for(actor(world, key, role)).values_list("pk", flat=True)
+    users = recipients_for(world.actor(key, role)).values_list("pk", flat=True)
     return {by_id.get(pk, f"stranger:{pk}") for pk in users}
 
 
@@ -91,12 +91,12 @@ def test_a_teacher_writes_first_only_while_teaching_the_group_this_year(world: W
 
 def test_the_administrator_may_take_the_teachers_right_away(world: World) -> None:
     rights_set(
-        actor=actor(world, "admin"),
+        actor=world.actor("admin"),
         role=Role.TEACHER,
         rights=DEFAULT_RIGHTS[Role.TEACHER] - {"messages.write_taught_groups"},
     )
     assert names(world, "teacher") == STAFF - {"teacher"}
-    assert not writable_groups(actor(world, "teacher")).exists()
+    assert not writable_groups(world.actor("teacher")).exists()
 
 
 def test_the_director_writes_to_students_and_parents_of_every_group(world: World) -> None:
@@ -106,9 +106,9 @@ def test_the_director_writes_to_students_and_parents_of_every_group(world: World
 
 def test_nobody_writes_to_another_organization_or_to_deactivated_accounts(world: World) -> None:
     stranger_teacher = world.stranger.users["teacher"]
-    director = actor(world, "director")
+    director = world.actor("director")
     assert not can_write_to(director, stranger_teacher)
-    assert not can_write_to(actor_for(stranger_teacher), world.user("teacher"))
+    assert not can_write_to(world.actor(stranger_teacher), world.user("teacher"))
     teacher = world.user("teacher")
     teacher.is_active = False
     teacher.save(update_fields=["is_active"])
@@ -128,11 +128,11 @@ def test_a_teacher_may_answer_a_parent_who_wrote_to_them(world: World) -> None:
     letter = send(world, "parent", ["teacher"])
     # Without the right to write first to their groups, a teacher still answers.
     rights_set(
-        actor=actor(world, "admin"),
+        actor=world.actor("admin"),
         role=Role.TEACHER,
         rights=DEFAULT_RIGHTS[Role.TEACHER] - {"messages.write_taught_groups"},
     )
-    teacher = actor(world, "teacher")
+    teacher = world.actor("teacher")
     assert not can_write_to(teacher, world.user("parent"))
     replies = reply_recipients_for(teacher, letter)
     assert list(replies.values_list("pk", flat=True)) == [world.user("parent").pk]
@@ -143,5 +143,5 @@ def test_a_teacher_may_answer_a_parent_who_wrote_to_them(world: World) -> None:
 
 def test_in_a_group_broadcast_a_parent_answers_the_curator_only(world: World) -> None:
     letter = send(world, "curator", ["parent", "student"])
-    replies = reply_recipients_for(actor(world, "parent"), letter)
+    replies = reply_recipients_for(world.actor("parent"), letter)
     assert list(replies.values_list("pk", flat=True)) == [world.user("curator").pk]

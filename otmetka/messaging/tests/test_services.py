@@ -16,7 +16,7 @@ from otmetka.messaging.services import (
     message_send,
     thread_mark_read,
 )
-from otmetka.messaging.tests.support import actor, pdf, send
+from otmetka.messaging.tests.support import pdf, send
 from otmetka.notifications.models import Notification
 from otmetka.test import World, make_person, make_user
 
@@ -59,7 +59,7 @@ def test_forbidden_recipients_are_refused_and_nothing_is_saved(
 def test_a_user_of_another_organization_is_refused(world: World) -> None:
     with pytest.raises(NotAllowed):
         message_send(
-            actor=actor(world, "director"),
+            actor=world.actor("director"),
             recipient_ids=[world.stranger.users["director"].pk],
             subject="Привет",
             body="Текст",
@@ -150,7 +150,7 @@ def test_files_are_checked_by_size_type_and_content(world: World) -> None:
 def test_a_reply_stays_in_the_thread_and_goes_to_allowed_participants(world: World) -> None:
     letter = send(world, "parent", ["teacher"], subject="Пропуск занятия")
     answer = message_send(
-        actor=actor(world, "teacher"),
+        actor=world.actor("teacher"),
         recipient_ids=[world.user("parent").pk],
         subject="",
         body="Хорошо, передайте справку куратору.",
@@ -159,7 +159,7 @@ def test_a_reply_stays_in_the_thread_and_goes_to_allowed_participants(world: Wor
     assert answer.thread_id == letter.pk
     assert answer.subject == "Re: Пропуск занятия"
     again = message_send(
-        actor=actor(world, "parent"),
+        actor=world.actor("parent"),
         recipient_ids=[world.user("teacher").pk],
         subject="",
         body="Спасибо!",
@@ -169,7 +169,7 @@ def test_a_reply_stays_in_the_thread_and_goes_to_allowed_participants(world: Wor
     # A reply cannot bring somebody new into the thread.
     with pytest.raises(NotAllowed):
         message_send(
-            actor=actor(world, "teacher"),
+            actor=world.actor("teacher"),
             recipient_ids=[world.user("director").pk],
             subject="",
             body="Пересылаю",
@@ -181,7 +181,7 @@ def test_only_participants_may_reply(world: World) -> None:
     letter = send(world, "parent", ["teacher"])
     with pytest.raises(NotAllowed):
         message_send(
-            actor=actor(world, "curator"),
+            actor=world.actor("curator"),
             recipient_ids=[world.user("parent").pk],
             subject="",
             body="Вмешиваюсь",
@@ -196,10 +196,10 @@ def test_read_marks_and_archive(world: World) -> None:
     receipts = dict(letter.recipients.values_list("user__username", "read_at"))
     assert receipts["parent"] is not None and receipts["student"] is None
 
-    message_archive(actor=actor(world, "parent"), message=letter)
+    message_archive(actor=world.actor("parent"), message=letter)
     assert MessageRecipient.objects.get(message=letter, user=world.user("parent")).archived
-    message_archive(actor=actor(world, "curator"), message=letter)
+    message_archive(actor=world.actor("curator"), message=letter)
     letter.refresh_from_db()
     assert letter.sender_archived
     with pytest.raises(NotAllowed):
-        message_archive(actor=actor(world, "teacher"), message=letter)
+        message_archive(actor=world.actor("teacher"), message=letter)

@@ -13,7 +13,7 @@ from otmetka.accounts.roles import Role
 from otmetka.accounts.services import rights_set
 from otmetka.messaging.models import Message, MessageRecipient
 from otmetka.messaging.services import GroupBroadcast
-from otmetka.messaging.tests.support import actor, pdf, send
+from otmetka.messaging.tests.support import pdf, send
 from otmetka.test import BASE_QUERIES, World
 
 PEOPLE = ("student", "parent", "other_parent", "other_student", "teacher", "curator")
@@ -59,7 +59,7 @@ def test_who_opens_a_thread_its_reply_page_and_its_file(
 
 def test_a_role_without_the_right_to_correspond_gets_403(world: World, letter: Message) -> None:
     rights = set(DEFAULT_RIGHTS[Role.PARENT]) - {"messages.send"}
-    rights_set(actor=actor(world, "admin"), role=Role.PARENT, rights=rights)
+    rights_set(actor=world.actor("admin"), role=Role.PARENT, rights=rights)
     thread = reverse("messaging:thread", kwargs={"thread_id": letter.pk})
     for url in (reverse("messaging:inbox"), reverse("messaging:compose"), thread):
         assert _get(world, "parent", url) == 403

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from otmetka.academics.models import Membership
-from otmetka.academics.tests.test_groups_support import actor_for
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.movement import services
 from otmetka.movement.models import Order, OrderKind
@@ -17,7 +16,7 @@ TRANSFER_DAY = dt.date(2026, 11, 16)
 
 
 def head(world: World) -> ActiveRole:
-    return actor_for(world, "head")
+    return world.actor("head")
 
 
 def draft(

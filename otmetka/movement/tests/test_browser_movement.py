@@ -27,6 +27,7 @@ def test_head_drafts_signs_and_applies_a_transfer(
     group, other = world.college.group, world.college.other_group
     assert student in _names(group) and student not in _names(other)
 
+    page.on("dialog", lambda dialog: dialog.accept())  # «Подписать…?», «Провести…?»: OK
     sign_in(page, live_server.url, "head", PASSWORD)
     page.wait_for_url("**" + reverse("academics:group_list"))
     page.get_by_role("link", name="Книга движения").first.click()

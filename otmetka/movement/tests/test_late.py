@@ -11,11 +11,7 @@ import pytest
 from django.urls import reverse
 
 from otmetka.academics.models import Group, Membership
-from otmetka.academics.tests.test_groups_support import (
-    actor_for,
-    bind_head_to,
-    second_department,
-)
+from otmetka.academics.tests.test_groups_support import bind_head_to, second_department
 from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.movement import selectors, services
@@ -126,7 +122,7 @@ def late_student(world: World, last: str, group: Group | None = None) -> Student
 
 
 def _late_names(world: World, who: str = "head") -> list[str]:
-    cards = selectors.late_cards(actor_for(world, who), TODAY)
+    cards = selectors.late_cards(world.actor(who), TODAY)
     return [row.student.person.last_name for row in cards.late]
 
 
@@ -213,7 +209,7 @@ def test_the_secretary_whose_deadline_it_is_cannot_justify_it(world: World) -> N
     student = late_student(world, "Опоздавшая")
     with pytest.raises(NotAllowed):
         people_services.late_cards_justify(
-            actor=actor_for(world, "secretary"), students=[student], reason="Загрузка"
+            actor=world.actor("secretary"), students=[student], reason="Загрузка"
         )
     assert not LateCardJustification.objects.exists()
 
@@ -226,7 +222,8 @@ def test_withdrawing_puts_the_card_back_on_the_list(world: World) -> None:
     url = reverse("movement:late_card_justification_withdraw",
                   kwargs={"justification_id": justification.pk})
     answer = world.client_for("head").post(url, follow=True)
-    assert "Обоснование отозвано: карточка Опоздавшая Вера Игоревна" in answer.content.decode()
+    # «карточка Опоздавш… Веры Игоревны»: the name in the genitive.
+    assert "Веры Игоревны снова в списке заведённых с опозданием" in answer.content.decode()
     assert _late_names(world) == ["Опоздавшая"]
     last = AuditEvent.objects.filter(object_type="people.student").latest("id")
     assert last.changes == {"late_card_justification": ["По ошибке", None]}

@@ -10,7 +10,6 @@ from django.db import connection
 
 from otmetka.academics.models import Membership
 from otmetka.academics.selectors import group_roll
-from otmetka.academics.tests.test_groups_support import actor_for, stranger_actor
 from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.movement import services
@@ -127,7 +126,7 @@ def test_numbers_are_unique_per_organization_and_year(world: World) -> None:
         draft(world, number="12-к", date=dt.date(2027, 9, 1))
     # Another college may use the same number.
     services.order_create(
-        actor=stranger_actor(world, "head"),
+        actor=world.actor(world.stranger.users["head"]),
         number="12-к",
         date=TRANSFER_DAY,
         kind=OrderKind.TRANSFER,
@@ -138,11 +137,11 @@ def test_only_movement_editors_write(world: World) -> None:
     for key in ("secretary", "teacher", "director"):
         with pytest.raises(NotAllowed):
             services.order_create(
-                actor=actor_for(world, key), number="1", date=TRANSFER_DAY, kind=OrderKind.TRANSFER
+                actor=world.actor(key), number="1", date=TRANSFER_DAY, kind=OrderKind.TRANSFER
             )
     order = transfer_order(world)
     with pytest.raises(NotAllowed):
-        services.order_apply(actor=stranger_actor(world, "head"), order=order)
+        services.order_apply(actor=world.actor(world.stranger.users["head"]), order=order)
 
 
 # --- Rosters --------------------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def test_the_applied_transfer_asks_where_and_the_head_places_the_student(world: 
     order = transfer_order(world)
     client = world.client_for("head")
     answer = client.post(
-        reverse("movement:order_apply", kwargs={"order_id": order.pk}), follow=True
+        reverse("movement:order_apply", kwargs={"order_id": order.pk}), {"confirm": "1"},
+        follow=True,
     )
     page = answer.content.decode()
     assert "распределите обучающихся по подгруппам ниже" in page

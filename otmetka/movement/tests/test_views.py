@@ -58,7 +58,7 @@ def test_head_drafts_signs_and_applies_through_the_pages(world: World) -> None:
     )
     assert response.status_code == 302
     for action in ("order_sign", "order_apply"):
-        client.post(reverse(f"movement:{action}", kwargs={"order_id": order.pk}))
+        client.post(reverse(f"movement:{action}", kwargs={"order_id": order.pk}), {"confirm": "1"})
     assert Order.objects.get(pk=order.pk).status == Order.Status.APPLIED
     assert world.college.student.pk in roll_ids(world.college.other_group.pk, TRANSFER_DAY)
     page = client.get(reverse("movement:order_detail", kwargs={"order_id": order.pk}))
@@ -93,8 +93,8 @@ def test_apply_refusal_is_shown(world: World) -> None:
     order = transfer_order(world)
     client = world.client_for("head")
     url = reverse("movement:order_apply", kwargs={"order_id": order.pk})
-    client.post(url)
-    response = client.post(url, follow=True)
+    client.post(url, {"confirm": "1"})
+    response = client.post(url, {"confirm": "1"}, follow=True)
     assert "уже проведён" in response.content.decode()
     assert Membership.objects.filter(student=world.college.student).count() == 2
 

@@ -4,27 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.org.models import BellSchedule, Organization, Pair, Room
-from otmetka.test import World
-
-
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """The user acting in `role` (default: their first), as the middleware would build it."""
-    assignments = RoleAssignment.objects.filter(user=user).select_related("organization")
-    assignment = assignments.get(role=role) if role else assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
-
-
-def actor(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.user(key), role)
-
-
-def stranger_actor(world: World, key: str) -> ActiveRole:
-    return actor_for(world.stranger.users[key])
 
 
 def t(text: str) -> dt.time:

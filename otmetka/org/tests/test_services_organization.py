@@ -11,7 +11,6 @@ from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org.inn import inn_is_valid, inn_make
 from otmetka.org.models import Organization
 from otmetka.org.services import organization_update
-from otmetka.org.tests.factories import actor
 from otmetka.test import World
 
 VALID: dict[str, Any] = {
@@ -37,7 +36,7 @@ def test_inn_check_digits() -> None:
 
 
 def test_admin_updates_the_organization_and_it_is_audited(world: World) -> None:
-    admin = actor(world, "admin")
+    admin = world.actor("admin")
     organization = organization_update(actor=admin, **VALID)
     organization.refresh_from_db()
     assert organization.timezone == "Asia/Novosibirsk"
@@ -54,9 +53,9 @@ def test_admin_updates_the_organization_and_it_is_audited(world: World) -> None:
 
 
 def test_empty_inn_is_allowed_and_spaces_are_dropped(world: World) -> None:
-    organization_update(actor=actor(world, "deputy"), **{**VALID, "inn": " 7707 083 893 "})
+    organization_update(actor=world.actor("deputy"), **{**VALID, "inn": " 7707 083 893 "})
     assert Organization.objects.get(pk=world.org.pk).inn == "7707083893"
-    organization_update(actor=actor(world, "deputy"), **{**VALID, "inn": ""})
+    organization_update(actor=world.actor("deputy"), **{**VALID, "inn": ""})
     assert Organization.objects.get(pk=world.org.pk).inn == ""
 
 
@@ -80,7 +79,7 @@ def test_bad_input_is_refused_and_nothing_changes(
 ) -> None:
     before = Organization.objects.filter(pk=world.org.pk).values().get()
     with pytest.raises(DomainError) as refused:
-        organization_update(actor=actor(world, "admin"), **{**VALID, **change})
+        organization_update(actor=world.actor("admin"), **{**VALID, **change})
     assert refused.value.field == field
     assert message in refused.value.message
     assert Organization.objects.filter(pk=world.org.pk).values().get() == before
@@ -89,12 +88,12 @@ def test_bad_input_is_refused_and_nothing_changes(
 
 def test_a_reader_may_not_update(world: World) -> None:
     with pytest.raises(NotAllowed):
-        organization_update(actor=actor(world, "teacher"), **VALID)
+        organization_update(actor=world.actor("teacher"), **VALID)
     assert Organization.objects.get(pk=world.org.pk).timezone == "Asia/Tomsk"
 
 
 def test_only_the_actors_own_organization_changes(world: World) -> None:
-    organization_update(actor=actor(world, "admin"), **VALID)
+    organization_update(actor=world.actor("admin"), **VALID)
     stranger = Organization.objects.get(pk=world.stranger.organization.pk)
     assert stranger.timezone == "Asia/Tomsk"
     assert stranger.short_name == "ДРУГОЙ"

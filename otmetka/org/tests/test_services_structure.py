@@ -12,7 +12,7 @@ from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org import services
 from otmetka.org.models import BellSchedule, Department, Pair, Room
-from otmetka.org.tests.factories import actor, make_bells, stranger_actor, t
+from otmetka.org.tests.factories import make_bells, t
 from otmetka.people.models import Employee
 from otmetka.test import World
 
@@ -25,7 +25,7 @@ def state(model: Any, **filters: Any) -> tuple[list[dict[str, Any]], int]:
 
 
 def test_department_create_update_delete_are_audited(world: World) -> None:
-    admin = actor(world, "admin")
+    admin = world.actor("admin")
     department = services.department_create(actor=admin, name=" Заочное отделение ",
                                             form_of_study="part_time")
     assert department.name == "Заочное отделение"
@@ -51,7 +51,7 @@ def test_bad_department_is_refused(
 ) -> None:
     before = state(Department, organization=world.org)
     with pytest.raises(DomainError) as refused:
-        services.department_create(actor=actor(world, "admin"),
+        services.department_create(actor=world.actor("admin"),
                                    **{"name": "Заочное", "form_of_study": "part_time", **values})
     assert message in refused.value.message
     assert refused.value.field == field
@@ -59,10 +59,10 @@ def test_bad_department_is_refused(
 
 
 def test_the_same_department_name_is_fine_in_another_college(world: World) -> None:
-    department = services.department_create(actor=stranger_actor(world, "admin"),
+    department = services.department_create(actor=world.actor(world.stranger.users["admin"]),
                                             name="Заочное отделение", form_of_study="part_time")
     assert department.organization_id == world.stranger.organization.pk
-    services.department_create(actor=actor(world, "admin"), name="Заочное отделение",
+    services.department_create(actor=world.actor("admin"), name="Заочное отделение",
                                form_of_study="part_time")
 
 
@@ -71,7 +71,7 @@ def _empty_department(world: World) -> Department:
 
 
 def test_department_in_use_is_not_deleted(world: World) -> None:
-    admin = actor(world, "admin")
+    admin = world.actor("admin")
     used = world.college.department
     before = state(Department, organization=world.org)
     with pytest.raises(DomainError) as refused:
@@ -106,9 +106,11 @@ def test_department_in_use_is_not_deleted(world: World) -> None:
 def test_stranger_and_reader_may_not_change_departments(world: World) -> None:
     spare = _empty_department(world)
     with pytest.raises(NotAllowed):
-        services.department_delete(actor=stranger_actor(world, "admin"), department=spare)
+        services.department_delete(
+            actor=world.actor(world.stranger.users["admin"]), department=spare
+        )
     with pytest.raises(NotAllowed):
-        services.department_update(actor=actor(world, "head"), department=spare, name="Другое",
+        services.department_update(actor=world.actor("head"), department=spare, name="Другое",
                                    form_of_study="full_time")
     spare.refresh_from_db()
     assert spare.name == "Заочное отделение"
@@ -121,7 +123,7 @@ ROOM: dict[str, Any] = {"number": "301", "name": "Лаборатория про�
 
 
 def test_room_create_update_delete_are_audited(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     room = services.room_create(actor=deputy, **ROOM)
     services.room_update(actor=deputy, room=room, **{**ROOM, "capacity": 16})
     pk = room.pk
@@ -135,7 +137,7 @@ def test_room_create_update_delete_are_audited(world: World) -> None:
 
 
 def test_room_numbers_are_unique_per_building(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     services.room_create(actor=deputy, **{**ROOM, "number": "214", "building": "Корпус 2"})
     services.room_create(actor=deputy, **{**ROOM, "number": "214а"})
     with pytest.raises(DomainError) as refused:
@@ -155,14 +157,14 @@ def test_bad_room_is_refused(
 ) -> None:
     before = state(Room, organization=world.org)
     with pytest.raises(DomainError) as refused:
-        services.room_create(actor=actor(world, "deputy"), **{**ROOM, **values})
+        services.room_create(actor=world.actor("deputy"), **{**ROOM, **values})
     assert refused.value.message == message or message in refused.value.message
     assert refused.value.field == field
     assert state(Room, organization=world.org) == before
 
 
 def test_duplicate_room_in_a_building_is_refused_on_update(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     services.room_create(actor=deputy, **{**ROOM, "number": "101", "building": "Корпус 2"})
     other = services.room_create(actor=deputy, **{**ROOM, "number": "102",
                                                   "building": "Корпус 2"})
@@ -177,9 +179,9 @@ def test_duplicate_room_in_a_building_is_refused_on_update(world: World) -> None
 def test_stranger_may_not_touch_rooms(world: World) -> None:
     room = Room.objects.get(organization=world.org, number="214")
     with pytest.raises(NotAllowed):
-        services.room_delete(actor=stranger_actor(world, "deputy"), room=room)
+        services.room_delete(actor=world.actor(world.stranger.users["deputy"]), room=room)
     with pytest.raises(NotAllowed):
-        services.room_create(actor=actor(world, "dispatcher"), **ROOM)
+        services.room_create(actor=world.actor("dispatcher"), **ROOM)
     assert Room.objects.filter(pk=room.pk).exists()
 
 
@@ -187,7 +189,7 @@ def test_stranger_may_not_touch_rooms(world: World) -> None:
 
 
 def test_first_schedule_is_the_default(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     first = services.bell_schedule_create(actor=deputy, name="Понедельник — пятница")
     assert first.is_default
     second = services.bell_schedule_create(actor=deputy, name="Суббота")
@@ -196,7 +198,7 @@ def test_first_schedule_is_the_default(world: World) -> None:
 
 
 def test_a_second_default_schedule_takes_the_place_of_the_first(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     weekdays = make_bells(world.org)
     make_bells(world.stranger.organization)
     saturday = services.bell_schedule_create(actor=deputy, name="Суббота", is_default=True)
@@ -216,7 +218,7 @@ def test_a_second_default_schedule_takes_the_place_of_the_first(world: World) ->
 
 
 def test_the_default_cannot_just_be_unset_or_deleted(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     weekdays = make_bells(world.org)
     make_bells(world.org, "Суббота", is_default=False, pairs=(("08:30", "10:00"),))
     before = state(BellSchedule, organization=world.org)
@@ -231,7 +233,7 @@ def test_the_default_cannot_just_be_unset_or_deleted(world: World) -> None:
 
 
 def test_bell_schedule_delete_takes_its_pairs_and_is_audited(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     make_bells(world.org)
     saturday = make_bells(world.org, "Суббота", is_default=False)
     pk = saturday.pk
@@ -250,7 +252,7 @@ def test_bad_schedule_name_is_refused(world: World, name: str, message: str) -> 
     make_bells(world.org)
     before = state(BellSchedule, organization=world.org)
     with pytest.raises(DomainError) as refused:
-        services.bell_schedule_create(actor=actor(world, "deputy"), name=name)
+        services.bell_schedule_create(actor=world.actor("deputy"), name=name)
     assert message in refused.value.message
     assert state(BellSchedule, organization=world.org) == before
 
@@ -259,7 +261,7 @@ def test_bad_schedule_name_is_refused(world: World, name: str, message: str) -> 
 
 
 def test_pairs_are_added_in_order_and_changed_in_place(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     bells = services.bell_schedule_create(actor=deputy, name="Понедельник — пятница")
     first = services.pair_set(actor=deputy, bell_schedule=bells, number=1,
                               starts_at=t("08:30"), ends_at=t("10:00"))
@@ -302,7 +304,7 @@ def test_bad_pair_is_refused_and_nothing_changes(
     bells = make_bells(world.org)
     before = state(Pair, bell_schedule=bells)
     with pytest.raises(DomainError) as refused:
-        services.pair_set(actor=actor(world, "deputy"), bell_schedule=bells, number=number,
+        services.pair_set(actor=world.actor("deputy"), bell_schedule=bells, number=number,
                           starts_at=t(starts_at), ends_at=t(ends_at))
     assert refused.value.message == message or message in refused.value.message
     assert refused.value.field == field
@@ -311,13 +313,13 @@ def test_bad_pair_is_refused_and_nothing_changes(
 
 def test_pairs_touching_end_to_start_are_fine(world: World) -> None:
     bells = make_bells(world.org)
-    pair = services.pair_set(actor=actor(world, "deputy"), bell_schedule=bells, number=4,
+    pair = services.pair_set(actor=world.actor("deputy"), bell_schedule=bells, number=4,
                              starts_at=t("13:50"), ends_at=t("15:20"))
     assert pair.number == 4
 
 
 def test_only_the_last_pair_may_be_deleted(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     bells = make_bells(world.org)
     second = bells.pairs.get(number=2)
     with pytest.raises(DomainError) as refused:
@@ -334,11 +336,11 @@ def test_only_the_last_pair_may_be_deleted(world: World) -> None:
 def test_stranger_may_not_touch_pairs(world: World) -> None:
     bells = make_bells(world.org)
     with pytest.raises(NotAllowed):
-        services.pair_set(actor=stranger_actor(world, "deputy"), bell_schedule=bells, number=4,
-                          starts_at=t("14:00"), ends_at=t("15:30"))
+        services.pair_set(actor=world.actor(world.stranger.users["deputy"]), bell_schedule=bells,
+                          number=4, starts_at=t("14:00"), ends_at=t("15:30"))
     with pytest.raises(NotAllowed):
-        services.pair_delete(actor=stranger_actor(world, "deputy"),
+        services.pair_delete(actor=world.actor(world.stranger.users["deputy"]),
                              pair=bells.pairs.get(number=3))
     with pytest.raises(NotAllowed):
-        services.bell_schedule_create(actor=actor(world, "teacher"), name="Суббота")
+        services.bell_schedule_create(actor=world.actor("teacher"), name="Суббота")
     assert bells.pairs.count() == 3

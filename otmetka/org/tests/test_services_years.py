@@ -11,7 +11,6 @@ from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org import services
 from otmetka.org.models import AcademicYear, Period
-from otmetka.org.tests.factories import actor, stranger_actor
 from otmetka.test import World
 
 D = dt.date
@@ -39,7 +38,7 @@ def calendar_state(world: World) -> tuple[Any, ...]:
 
 def test_year_with_default_periods(world: World) -> None:
     year = services.academic_year_create(
-        actor=actor(world, "deputy"), name="2027/2028", date_from=D(2027, 9, 1),
+        actor=world.actor("deputy"), name="2027/2028", date_from=D(2027, 9, 1),
         date_to=D(2028, 8, 31), with_default_periods=True,
     )
     # 28.12.2027 is a Tuesday; 12.01.2028 a Wednesday.
@@ -68,7 +67,7 @@ def test_first_semester_ends_on_the_last_working_day_before_29_december() -> Non
 
 def test_year_without_periods(world: World) -> None:
     year = services.academic_year_create(
-        actor=actor(world, "admin"), name=" 2027 / 2028 ", date_from=D(2027, 9, 1),
+        actor=world.actor("admin"), name=" 2027 / 2028 ", date_from=D(2027, 9, 1),
         date_to=D(2028, 8, 31),
     )
     assert year.name == "2027/2028"
@@ -94,7 +93,7 @@ def test_bad_year_is_refused_and_nothing_changes(
     data = {"name": "2027/2028", "date_from": D(2027, 9, 1), "date_to": D(2028, 8, 31),
             "with_default_periods": True, **values}
     with pytest.raises(DomainError) as refused:
-        services.academic_year_create(actor=actor(world, "deputy"), **data)
+        services.academic_year_create(actor=world.actor("deputy"), **data)
     assert message in refused.value.message
     assert refused.value.field == field
     assert calendar_state(world) == before
@@ -105,7 +104,7 @@ def test_years_of_another_college_do_not_count_as_overlapping(world: World) -> N
         date_from=D(2027, 9, 1), date_to=D(2028, 8, 31), name="2027/2028"
     )
     year = services.academic_year_create(
-        actor=actor(world, "deputy"), name="2027/2028", date_from=D(2027, 9, 1),
+        actor=world.actor("deputy"), name="2027/2028", date_from=D(2027, 9, 1),
         date_to=D(2028, 8, 31),
     )
     assert year.organization_id == world.org.pk
@@ -115,14 +114,14 @@ def test_year_update_keeps_its_periods_inside(world: World) -> None:
     year = world.college.year
     before = calendar_state(world)
     with pytest.raises(DomainError) as refused:
-        services.academic_year_update(actor=actor(world, "deputy"), year=year, name="2026/2027",
+        services.academic_year_update(actor=world.actor("deputy"), year=year, name="2026/2027",
                                       date_from=D(2026, 9, 2), date_to=D(2027, 8, 31))
     assert refused.value.message.startswith(
         "Период «1 семестр» 01.09.2026–28.12.2026 окажется за границами учебного года"
     )
     assert refused.value.field == "date_from"
     assert calendar_state(world) == before
-    services.academic_year_update(actor=actor(world, "deputy"), year=year, name="2026/2027",
+    services.academic_year_update(actor=world.actor("deputy"), year=year, name="2026/2027",
                                   date_from=D(2026, 9, 1), date_to=D(2027, 7, 31))
     year.refresh_from_db()
     assert year.date_to == D(2027, 7, 31)
@@ -132,11 +131,11 @@ def test_year_update_keeps_its_periods_inside(world: World) -> None:
 
 def test_stranger_and_reader_may_not_change_years(world: World) -> None:
     with pytest.raises(NotAllowed):
-        services.academic_year_update(actor=stranger_actor(world, "deputy"),
+        services.academic_year_update(actor=world.actor(world.stranger.users["deputy"]),
                                       year=world.college.year, name="2026/2027",
                                       date_from=D(2026, 9, 1), date_to=D(2027, 7, 31))
     with pytest.raises(NotAllowed):
-        services.academic_year_create(actor=actor(world, "teacher"), name="2027/2028",
+        services.academic_year_create(actor=world.actor("teacher"), name="2027/2028",
                                       date_from=D(2027, 9, 1), date_to=D(2028, 8, 31))
     assert not AcademicYear.objects.filter(name="2027/2028").exists()
 
@@ -145,7 +144,7 @@ def test_stranger_and_reader_may_not_change_years(world: World) -> None:
 
 
 def test_period_create_update_delete_are_audited(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     summer = services.period_create(
         actor=deputy, academic_year=world.college.year, kind="holidays", number=2,
         name="Летние каникулы", date_from=D(2027, 7, 1), date_to=D(2027, 8, 31),
@@ -166,7 +165,7 @@ def test_period_create_update_delete_are_audited(world: World) -> None:
 def test_semester_without_a_name_gets_one(world: World) -> None:
     Period.objects.filter(pk=world.college.semester2.pk).delete()
     semester = services.period_create(
-        actor=actor(world, "deputy"), academic_year=world.college.year, kind="semester",
+        actor=world.actor("deputy"), academic_year=world.college.year, kind="semester",
         number=2, name="", date_from=D(2027, 1, 12), date_to=D(2027, 6, 30),
     )
     assert semester.name == "2 семестр"
@@ -212,7 +211,7 @@ def test_bad_period_is_refused_and_nothing_changes(
 ) -> None:
     before = calendar_state(world)
     with pytest.raises(DomainError) as refused:
-        services.period_create(actor=actor(world, "deputy"), academic_year=world.college.year,
+        services.period_create(actor=world.actor("deputy"), academic_year=world.college.year,
                                **values)
     assert message in refused.value.message
     assert refused.value.field == field
@@ -223,7 +222,7 @@ def test_semester_moved_onto_the_holidays_names_both(world: World) -> None:
     before = calendar_state(world)
     with pytest.raises(DomainError) as refused:
         services.period_update(
-            actor=actor(world, "deputy"), period=world.college.semester1, kind="semester",
+            actor=world.actor("deputy"), period=world.college.semester1, kind="semester",
             number=1, name="1 семестр", date_from=D(2026, 9, 1), date_to=D(2026, 12, 31),
         )
     assert refused.value.message == (
@@ -233,7 +232,7 @@ def test_semester_moved_onto_the_holidays_names_both(world: World) -> None:
 
 
 def test_semesters_do_not_overlap_and_keep_their_order(world: World) -> None:
-    deputy = actor(world, "deputy")
+    deputy = world.actor("deputy")
     with pytest.raises(DomainError) as refused:
         services.period_update(actor=deputy, period=world.college.semester2, kind="semester",
                                number=2, name="2 семестр", date_from=D(2026, 12, 1),
@@ -253,7 +252,7 @@ def test_semesters_do_not_overlap_and_keep_their_order(world: World) -> None:
 
 def test_a_period_may_keep_its_own_dates(world: World) -> None:
     semester = services.period_update(
-        actor=actor(world, "deputy"), period=world.college.semester1, kind="semester", number=1,
+        actor=world.actor("deputy"), period=world.college.semester1, kind="semester", number=1,
         name="Осенний семестр", date_from=D(2026, 9, 1), date_to=D(2026, 12, 28),
     )
     assert semester.name == "Осенний семестр"
@@ -261,14 +260,14 @@ def test_a_period_may_keep_its_own_dates(world: World) -> None:
 
 def test_stranger_and_reader_may_not_change_periods(world: World) -> None:
     with pytest.raises(NotAllowed):
-        services.period_delete(actor=stranger_actor(world, "admin"),
+        services.period_delete(actor=world.actor(world.stranger.users["admin"]),
                                period=world.college.semester1)
     with pytest.raises(NotAllowed):
-        services.period_create(actor=actor(world, "teacher"), academic_year=world.college.year,
+        services.period_create(actor=world.actor("teacher"), academic_year=world.college.year,
                                kind="holidays", number=2, name="Летние каникулы",
                                date_from=D(2027, 7, 1), date_to=D(2027, 8, 31))
     with pytest.raises(NotAllowed):
-        services.period_create(actor=stranger_actor(world, "deputy"),
+        services.period_create(actor=world.actor(world.stranger.users["deputy"]),
                                academic_year=world.college.year, kind="holidays", number=2,
                                name="Летние каникулы", date_from=D(2027, 7, 1),
                                date_to=D(2027, 8, 31))

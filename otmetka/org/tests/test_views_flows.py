@@ -4,6 +4,7 @@ see the result; a refusal appears next to its field and nothing is saved."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -35,7 +36,28 @@ def test_settings_page_shows_the_form_and_the_sections(world: World) -> None:
     for section in ("year_list", "department_list", "room_list", "bells_list"):
         assert url(section) in html
     assert 'value="Asia/Tomsk" selected' in html
-    assert "Томск (UTC+7, Asia/Tomsk)" in html
+    assert ">Томск (UTC+7)</option>" in html
+
+
+def test_time_zones_are_listed_in_russian(world: World) -> None:
+    """Every zone reads as a city in Russian: no «America/New_York» in a list of 600."""
+    html = world.client_for("admin").get(url("settings")).content.decode()
+    start = html.index('name="timezone"')
+    select = html[start : html.index("</select>", start)]
+    labels = re.findall(r"<option [^>]*>([^<]*)</option>", select)
+    assert "Москва (UTC+3)" in labels and "Минск (UTC+3)" in labels
+    assert "Всемирное координированное время (UTC)" in labels
+    assert not [label for label in labels if re.search(r"[A-Za-z]{2,}/", label)]
+    assert len(labels) < 50
+
+
+def test_a_zone_set_elsewhere_stays_listed_and_saves(world: World) -> None:
+    Organization.objects.filter(pk=world.org.pk).update(timezone="Europe/Berlin")
+    client = world.client_for("admin")
+    assert 'value="Europe/Berlin" selected' in client.get(url("settings")).content.decode()
+    response = client.post(url("settings"), {**SETTINGS, "timezone": "Europe/Berlin"})
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=world.org.pk).timezone == "Europe/Berlin"
 
 
 def test_admin_saves_the_settings(world: World) -> None:

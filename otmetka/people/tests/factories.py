@@ -6,28 +6,8 @@ import datetime as dt
 from typing import Any
 
 from otmetka.academics.models import Group, Membership
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.org.models import Department, Organization
 from otmetka.people.models import Consent, Employee, Person, Position, Student
-from otmetka.test import World
-
-
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """The user acting in `role` (default: their first), as the middleware would build it."""
-    assignments = RoleAssignment.objects.filter(user=user).select_related("organization")
-    assignment = assignments.get(role=role) if role else assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
-
-
-def actor(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.user(key), role)
-
-
-def stranger(world: World, key: str, role: str | None = None) -> ActiveRole:
-    return actor_for(world.stranger.users[key], role)
 
 
 def make_student(

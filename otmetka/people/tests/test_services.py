@@ -25,7 +25,7 @@ from otmetka.people.services import (
     student_mark_card_checked,
     student_update,
 )
-from otmetka.people.tests.factories import actor, make_consent, make_student, stranger
+from otmetka.people.tests.factories import make_consent, make_student
 from otmetka.test import TODAY, World
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def events(obj: object, action: str) -> list[AuditEvent]:
 
 def test_secretary_creates_a_student_card_with_an_audit_row(world: World) -> None:
     student = student_create(
-        actor=actor(world, "secretary"), last_name="  Петров ", first_name="Пётр",
+        actor=world.actor("secretary"), last_name="  Петров ", first_name="Пётр",
         middle_name="Петрович", birth_date=dt.date(2010, 1, 2), sex="M",
         snils=snils_digits(snils_make(200300400)), phone="+7 913 000-00-00",
         personal_file_no="77/26", enrolment_order_no="12-к",
@@ -65,7 +65,7 @@ def test_secretary_creates_a_student_card_with_an_audit_row(world: World) -> Non
 def test_snils_with_a_valid_checksum_is_accepted(world: World) -> None:
     student = world.college.student
     assert student is not None
-    student_update(actor=actor(world, "secretary"), student=student, snils="11223344595")
+    student_update(actor=world.actor("secretary"), student=student, snils="11223344595")
     student.person.refresh_from_db()
     assert student.person.snils == "112-233-445 95"
 
@@ -77,7 +77,7 @@ def test_snils_with_a_valid_checksum_is_accepted(world: World) -> None:
 def test_bad_snils_is_refused_and_nothing_saved(world: World, snils: str, message: str) -> None:
     persons = Person.objects.count()
     with pytest.raises(DomainError) as error:
-        student_create(actor=actor(world, "secretary"), last_name="Петров", first_name="Пётр",
+        student_create(actor=world.actor("secretary"), last_name="Петров", first_name="Пётр",
                        snils=snils)
     assert message in error.value.message
     assert error.value.field == "snils"
@@ -86,7 +86,7 @@ def test_bad_snils_is_refused_and_nothing_saved(world: World, snils: str, messag
 
 def test_duplicate_snils_names_the_existing_person(world: World) -> None:
     with pytest.raises(DomainError) as error:
-        student_create(actor=actor(world, "secretary"), last_name="Другой", first_name="Человек",
+        student_create(actor=world.actor("secretary"), last_name="Другой", first_name="Человек",
                        snils="112-233-445 95")
     assert "Студентов Иван Петрович" in error.value.message
     assert error.value.field == "snils"
@@ -96,22 +96,38 @@ def test_duplicate_name_and_birth_date_is_refused_whatever_the_case_and_yo(world
     make_student(world.org, "Ёлочкин", "Артём", birth_date=dt.date(2009, 5, 5))
     students = Student.objects.count()
     with pytest.raises(DomainError) as error:
-        student_create(actor=actor(world, "secretary"), last_name="ЕЛОЧКИН", first_name="артем",
+        student_create(actor=world.actor("secretary"), last_name="ЕЛОЧКИН", first_name="артем",
                        birth_date=dt.date(2009, 5, 5))
     assert "Ёлочкин Артём, 05.05.2009 г. р. (обучающийся)" in error.value.message
     assert Student.objects.count() == students
 
 
 def test_same_name_with_another_birth_date_is_another_person(world: World) -> None:
-    student_create(actor=actor(world, "secretary"), last_name="Студентов", first_name="Иван",
-                   middle_name="Петрович", birth_date=dt.date(2010, 1, 1))
+    existing = world.college.student
+    student = student_create(actor=world.actor("secretary"), last_name="Студентов",
+                             first_name="Иван", middle_name="Петрович",
+                             birth_date=dt.date(2010, 1, 1))
+    assert student.pk != existing.pk and student.person_id != existing.person_id
+    namesakes = Person.objects.filter(
+        organization=world.org, last_name="Студентов", first_name="Иван", middle_name="Петрович"
+    )
+    assert list(namesakes.order_by("birth_date").values_list("birth_date", flat=True)) == [
+        dt.date(2009, 3, 14), dt.date(2010, 1, 1),
+    ]
+    assert len(events(student, AuditEvent.Action.CREATE)) == 1
 
 
 def test_the_same_snils_in_another_college_is_not_a_duplicate(world: World) -> None:
-    Person.objects.create(organization=world.stranger.organization, last_name="Чужой",
-                          first_name="Чужак", snils=snils_make(300400500))
-    student_create(actor=actor(world, "secretary"), last_name="Свой", first_name="Иван",
-                   snils=snils_make(300400500))
+    foreign = Person.objects.create(organization=world.stranger.organization, last_name="Чужой",
+                                    first_name="Чужак", snils=snils_make(300400500))
+    student = student_create(actor=world.actor("secretary"), last_name="Свой", first_name="Иван",
+                             snils=snils_make(300400500))
+    assert student.person.organization_id == world.org.pk
+    assert student.person.snils == snils_make(300400500)
+    holders = Person.objects.filter(snils=snils_make(300400500))
+    assert sorted(holders.values_list("pk", flat=True)) == sorted([foreign.pk, student.person_id])
+    foreign.refresh_from_db()
+    assert (foreign.organization_id, foreign.last_name) == (world.stranger.organization.pk, "Чужой")
 
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
@@ -127,7 +143,7 @@ def test_bad_card_input_is_refused(world: World, fields: dict, field: str, messa
     values = {"last_name": "Новиков", "first_name": "Олег", **fields}
     persons = Person.objects.count()
     with pytest.raises(DomainError) as error:
-        student_create(actor=actor(world, "secretary"), **values)
+        student_create(actor=world.actor("secretary"), **values)
     assert message in error.value.message
     assert error.value.field == field
     assert Person.objects.count() == persons
@@ -137,7 +153,7 @@ def test_bad_card_input_is_refused(world: World, fields: dict, field: str, messa
 @pytest.mark.parametrize("key", ["curator", "teacher", "hr"])
 def test_only_card_editors_create_students(world: World, key: str) -> None:
     with pytest.raises(NotAllowed):
-        student_create(actor=actor(world, key), last_name="Новиков", first_name="Олег")
+        student_create(actor=world.actor(key), last_name="Новиков", first_name="Олег")
     assert not Person.objects.filter(last_name="Новиков").exists()
 
 
@@ -147,7 +163,7 @@ def test_only_card_editors_create_students(world: World, key: str) -> None:
 def test_update_records_old_and_new_of_the_changed_fields_only(world: World) -> None:
     student = world.college.student
     assert student is not None
-    student_update(actor=actor(world, "secretary"), student=student, last_name="Студентов-Ли",
+    student_update(actor=world.actor("secretary"), student=student, last_name="Студентов-Ли",
                    phone="+7 913 111-22-33", personal_file_no="123/25", funding="contract")
     student.refresh_from_db()
     assert student.person.last_name == "Студентов-Ли"
@@ -163,7 +179,7 @@ def test_update_records_old_and_new_of_the_changed_fields_only(world: World) -> 
 def test_update_without_changes_writes_no_audit_row(world: World) -> None:
     student = world.college.student
     assert student is not None
-    student_update(actor=actor(world, "secretary"), student=student, last_name="Студентов")
+    student_update(actor=world.actor("secretary"), student=student, last_name="Студентов")
     assert not events(student, AuditEvent.Action.UPDATE)
 
 
@@ -171,7 +187,7 @@ def test_update_into_a_duplicate_is_refused(world: World) -> None:
     other = world.college.other_student
     assert other is not None
     with pytest.raises(DomainError) as error:
-        student_update(actor=actor(world, "secretary"), student=other, snils="112-233-445 95")
+        student_update(actor=world.actor("secretary"), student=other, snils="112-233-445 95")
     assert "Студентов Иван Петрович" in error.value.message
     assert other.person.snils == ""  # the caller's object is left as it was
     other.person.refresh_from_db()
@@ -181,7 +197,7 @@ def test_update_into_a_duplicate_is_refused(world: World) -> None:
 def test_curator_edits_contacts_of_own_group_student(world: World) -> None:
     student = world.college.student
     assert student is not None
-    student_update(actor=actor(world, "curator", "curator"), student=student,
+    student_update(actor=world.actor("curator", "curator"), student=student,
                    phone="8 (3822) 55-12-34", email="ivan@example.ru",
                    address="Томск, ул. Ленина, 1")
     student.person.refresh_from_db()
@@ -194,7 +210,7 @@ def test_curator_may_not_edit_other_card_fields(world: World) -> None:
     student = world.college.student
     assert student is not None
     with pytest.raises(NotAllowed) as error:
-        student_update(actor=actor(world, "curator", "curator"), student=student,
+        student_update(actor=world.actor("curator", "curator"), student=student,
                        last_name="Другов", phone="123456")
     assert "только телефон, e-mail и адрес" in error.value.message
     student.person.refresh_from_db()
@@ -205,7 +221,7 @@ def test_curator_may_not_edit_a_student_of_another_group(world: World) -> None:
     other = world.college.other_student
     assert other is not None
     with pytest.raises(NotAllowed):
-        student_update(actor=actor(world, "curator", "curator"), student=other, phone="123456")
+        student_update(actor=world.actor("curator", "curator"), student=other, phone="123456")
 
 
 def test_curator_scope_follows_membership_dates(world: World) -> None:
@@ -213,7 +229,7 @@ def test_curator_scope_follows_membership_dates(world: World) -> None:
     assert student is not None
     Membership.objects.filter(student=student).update(date_to=TODAY - dt.timedelta(days=1))
     with pytest.raises(NotAllowed):
-        student_update(actor=actor(world, "curator", "curator"), student=student, phone="123456")
+        student_update(actor=world.actor("curator", "curator"), student=student, phone="123456")
 
 
 @pytest.mark.parametrize("key", ["teacher", "hr", "director"])
@@ -221,20 +237,22 @@ def test_readers_may_not_edit_cards(world: World, key: str) -> None:
     student = world.college.student
     assert student is not None
     with pytest.raises(NotAllowed):
-        student_update(actor=actor(world, key), student=student, phone="123456")
+        student_update(actor=world.actor(key), student=student, phone="123456")
 
 
 def test_a_stranger_may_not_edit_a_card(world: World) -> None:
     student = world.college.student
     assert student is not None
     with pytest.raises(NotAllowed):
-        student_update(actor=stranger(world, "secretary"), student=student, phone="123456")
+        student_update(
+            actor=world.actor(world.stranger.users["secretary"]), student=student, phone="123456"
+        )
 
 
 def test_department_head_edits_only_students_of_own_department(world: World) -> None:
     student = world.college.student
     assert student is not None
-    head = actor(world, "head")
+    head = world.actor("head")
     elsewhere = Department.objects.create(organization=world.org, name="Заочное отделение")
     head.department_id = elsewhere.pk
     with pytest.raises(NotAllowed):
@@ -247,7 +265,7 @@ def test_unknown_fields_are_a_programming_error(world: World) -> None:
     student = world.college.student
     assert student is not None
     with pytest.raises(TypeError):
-        student_update(actor=actor(world, "secretary"), student=student, status="expelled")
+        student_update(actor=world.actor("secretary"), student=student, status="expelled")
 
 
 # --- student_mark_card_checked --------------------------------------------------------------------
@@ -256,7 +274,7 @@ def test_unknown_fields_are_a_programming_error(world: World) -> None:
 def test_curator_marks_the_quarterly_check(world: World) -> None:
     student = world.college.student
     assert student is not None
-    student_mark_card_checked(actor=actor(world, "curator", "curator"), student=student, on=TODAY)
+    student_mark_card_checked(actor=world.actor("curator", "curator"), student=student, on=TODAY)
     student.refresh_from_db()
     assert student.card_checked_at == TODAY
     [event] = events(student, AuditEvent.Action.UPDATE)
@@ -264,7 +282,7 @@ def test_curator_marks_the_quarterly_check(world: World) -> None:
 
 
 def test_card_check_in_the_future_or_outside_the_group_is_refused(world: World) -> None:
-    curator = actor(world, "curator", "curator")
+    curator = world.actor("curator", "curator")
     student, other = world.college.student, world.college.other_student
     assert student is not None and other is not None
     with pytest.raises(DomainError):
@@ -280,7 +298,7 @@ def test_card_check_in_the_future_or_outside_the_group_is_refused(world: World) 
 def test_department_head_adds_a_new_guardian(world: World) -> None:
     other = world.college.other_student
     assert other is not None
-    link = guardian_add(actor=actor(world, "head"), student=other, kind="father",
+    link = guardian_add(actor=world.actor("head"), student=other, kind="father",
                         last_name="Ёлкин", first_name="Илья", middle_name="Семёнович",
                         phone="+7 913 222-33-44", receives_diary=False)
     assert link.guardian.organization_id == world.org.pk
@@ -296,7 +314,7 @@ def test_curator_links_an_existing_parent_to_own_group_student(world: World) -> 
     sibling = make_student(world.org, "Студентова", "Анна", group=world.college.group)
     parent = world.college.parent
     assert parent is not None
-    link = guardian_add(actor=actor(world, "curator", "curator"), student=sibling, kind="mother",
+    link = guardian_add(actor=world.actor("curator", "curator"), student=sibling, kind="mother",
                         person_id=parent.pk)
     assert link.guardian == parent
     mothers = Person.objects.filter(organization=world.org, last_name="Студентова",
@@ -308,7 +326,7 @@ def test_curator_may_not_add_guardians_outside_own_group(world: World) -> None:
     other = world.college.other_student
     assert other is not None
     with pytest.raises(NotAllowed):
-        guardian_add(actor=actor(world, "curator", "curator"), student=other, kind="father",
+        guardian_add(actor=world.actor("curator", "curator"), student=other, kind="father",
                      last_name="Ёлкин", first_name="Илья")
     assert not Person.objects.filter(last_name="Ёлкин", first_name="Илья").exists()
 
@@ -317,12 +335,12 @@ def test_secretary_does_not_link_guardians(world: World) -> None:
     student = world.college.student
     assert student is not None
     with pytest.raises(NotAllowed):
-        guardian_add(actor=actor(world, "secretary"), student=student, kind="father",
+        guardian_add(actor=world.actor("secretary"), student=student, kind="father",
                      last_name="Студентов", first_name="Пётр")
 
 
 def test_guardian_bad_input_is_refused(world: World) -> None:
-    head = actor(world, "head")
+    head = world.actor("head")
     student, parent = world.college.student, world.college.parent
     assert student is not None and parent is not None
     stranger_parent = world.stranger.parent
@@ -330,7 +348,7 @@ def test_guardian_bad_input_is_refused(world: World) -> None:
     links = Guardianship.objects.count()
     persons = Person.objects.count()
     cases = [
-        ({"person_id": parent.pk}, "уже присоединён"),
+        ({"person_id": parent.pk}, "уже присоединена"),
         ({"person_id": stranger_parent.pk}, "не найден"),
         ({"person_id": student.person_id}, "собственным представителем"),
         ({"last_name": "", "first_name": "Пётр"}, "Укажите фамилию."),
@@ -353,7 +371,7 @@ def test_a_parent_typed_again_with_the_same_phone_is_pointed_to_the_existing_one
     assert parent is not None and other is not None
     Person.objects.filter(pk=parent.pk).update(phone="+7 913 000-11-22")
     with pytest.raises(DomainError) as error:
-        guardian_add(actor=actor(world, "head"), student=other, kind="mother",
+        guardian_add(actor=world.actor("head"), student=other, kind="mother",
                      last_name="Студентова", first_name="Мария", middle_name="Ивановна",
                      phone="+7 913 000-11-22")
     assert "Студентова Мария Ивановна" in error.value.message
@@ -362,7 +380,7 @@ def test_a_parent_typed_again_with_the_same_phone_is_pointed_to_the_existing_one
 def test_guardian_remove_keeps_the_person_and_writes_a_delete_row(world: World) -> None:
     link = Guardianship.objects.get(student=world.college.student)
     link_id = link.pk
-    guardian_remove(actor=actor(world, "head"), guardianship=link)
+    guardian_remove(actor=world.actor("head"), guardianship=link)
     assert not Guardianship.objects.filter(pk=link_id).exists()
     assert Person.objects.filter(pk=link.guardian_id).exists()
     event = AuditEvent.objects.get(object_type="people.guardianship", object_id=str(link_id))
@@ -373,10 +391,10 @@ def test_guardian_remove_keeps_the_person_and_writes_a_delete_row(world: World) 
 def test_curator_may_not_remove_a_guardian_outside_own_group(world: World) -> None:
     other = world.college.other_student
     assert other is not None
-    link = guardian_add(actor=actor(world, "head"), student=other, kind="father",
+    link = guardian_add(actor=world.actor("head"), student=other, kind="father",
                         last_name="Ёлкин", first_name="Илья")
     with pytest.raises(NotAllowed):
-        guardian_remove(actor=actor(world, "curator", "curator"), guardianship=link)
+        guardian_remove(actor=world.actor("curator", "curator"), guardianship=link)
     assert Guardianship.objects.filter(pk=link.pk).exists()
 
 
@@ -384,7 +402,7 @@ def test_curator_may_not_remove_a_guardian_outside_own_group(world: World) -> No
 
 
 def test_curator_records_and_revokes_a_parent_consent(world: World) -> None:
-    curator = actor(world, "curator", "curator")
+    curator = world.actor("curator", "curator")
     parent = world.college.parent
     assert parent is not None
     consent = consent_record(actor=curator, person=parent, signed_on=dt.date(2026, 9, 1),
@@ -401,7 +419,7 @@ def test_curator_records_and_revokes_a_parent_consent(world: World) -> None:
 
 
 def test_consent_bad_input_is_refused(world: World) -> None:
-    secretary = actor(world, "secretary")
+    secretary = world.actor("secretary")
     student = world.college.student
     assert student is not None
     with pytest.raises(DomainError) as error:
@@ -422,7 +440,7 @@ def test_consent_revoke_before_signing_or_twice_is_refused(world: World) -> None
     student = world.college.student
     assert student is not None
     consent = make_consent(student.person, signed_on=dt.date(2026, 9, 1))
-    secretary = actor(world, "secretary")
+    secretary = world.actor("secretary")
     with pytest.raises(DomainError) as error:
         consent_revoke(actor=secretary, consent=consent, revoked_on=dt.date(2026, 8, 31))
     assert "раньше даты подписания (01.09.2026)" in error.value.message
@@ -434,17 +452,17 @@ def test_consent_revoke_before_signing_or_twice_is_refused(world: World) -> None
 
 
 def test_consents_only_for_students_and_parents_in_scope(world: World) -> None:
-    curator = actor(world, "curator", "curator")
+    curator = world.actor("curator", "curator")
     other = world.college.other_student
     assert other is not None
     with pytest.raises(NotAllowed):
         consent_record(actor=curator, person=other.person, signed_on=TODAY, document="Заявление")
     with pytest.raises(NotAllowed):
-        consent_record(actor=actor(world, "secretary"),
+        consent_record(actor=world.actor("secretary"),
                        person=world.college.employees["teacher"].person,
                        signed_on=TODAY, document="Заявление")
     with pytest.raises(NotAllowed):
-        consent_record(actor=actor(world, "teacher"), person=other.person, signed_on=TODAY,
+        consent_record(actor=world.actor("teacher"), person=other.person, signed_on=TODAY,
                        document="Заявление")
     assert not Consent.objects.exists()
 
@@ -456,7 +474,7 @@ def test_hr_creates_an_employee_with_department_and_positions(world: World) -> N
     teaching = Position.objects.get(organization=world.org, name="Преподаватель")
     master = Position.objects.create(organization=world.org, name="Мастер п/о", is_teaching=True)
     employee = employee_create(
-        actor=actor(world, "hr"), last_name="Новикова", first_name="Ольга", middle_name="Петровна",
+        actor=world.actor("hr"), last_name="Новикова", first_name="Ольга", middle_name="Петровна",
         snils=snils_make(400500600), department_id=world.college.department.pk,
         position_ids=[teaching.pk, master.pk], hire_date=dt.date(2026, 11, 13),
         hire_order_no="101-л",
@@ -470,7 +488,7 @@ def test_hr_creates_an_employee_with_department_and_positions(world: World) -> N
 
 
 def test_department_or_position_of_another_college_is_refused(world: World) -> None:
-    hr = actor(world, "hr")
+    hr = world.actor("hr")
     foreign_position = Position.objects.get(organization=world.stranger.organization)
     persons = Person.objects.count()
     with pytest.raises(DomainError) as error:
@@ -497,7 +515,7 @@ def test_employee_duplicate_is_refused(world: World) -> None:
         birth_date=dt.date(1980, 4, 1)
     )
     with pytest.raises(DomainError) as error:
-        employee_create(actor=actor(world, "hr"), last_name="Учителев", first_name="Петр",
+        employee_create(actor=world.actor("hr"), last_name="Учителев", first_name="Петр",
                         middle_name="Андреевич", birth_date=dt.date(1980, 4, 1))
     assert "Учителев Пётр Андреевич, 01.04.1980 г. р. (сотрудник)" in error.value.message
 
@@ -505,7 +523,7 @@ def test_employee_duplicate_is_refused(world: World) -> None:
 def test_employee_update_records_old_and_new(world: World) -> None:
     teacher = world.college.employees["teacher"]
     position = Position.objects.get(organization=world.org, name="Преподаватель")
-    employee_update(actor=actor(world, "hr"), employee=teacher, phone="+7 913 444-55-66",
+    employee_update(actor=world.actor("hr"), employee=teacher, phone="+7 913 444-55-66",
                     position_ids=[position.pk], hire_order_no="12-л")
     [event] = events(teacher, AuditEvent.Action.UPDATE)
     assert event.changes == {
@@ -516,7 +534,7 @@ def test_employee_update_records_old_and_new(world: World) -> None:
 
 
 def test_dismissal(world: World) -> None:
-    hr = actor(world, "hr")
+    hr = world.actor("hr")
     teacher = world.college.employees["teacher"]
     with pytest.raises(DomainError) as error:
         employee_dismiss(actor=hr, employee=teacher, on=dt.date(2019, 1, 1))
@@ -535,23 +553,23 @@ def test_dismissal(world: World) -> None:
 def test_only_hr_edits_staff(world: World, key: str) -> None:
     teacher = world.college.employees["teacher"]
     with pytest.raises(NotAllowed):
-        employee_create(actor=actor(world, key), last_name="Новикова", first_name="Ольга")
+        employee_create(actor=world.actor(key), last_name="Новикова", first_name="Ольга")
     with pytest.raises(NotAllowed):
-        employee_update(actor=actor(world, key), employee=teacher, phone="123456")
+        employee_update(actor=world.actor(key), employee=teacher, phone="123456")
     with pytest.raises(NotAllowed):
-        employee_dismiss(actor=actor(world, key), employee=teacher, on=TODAY)
+        employee_dismiss(actor=world.actor(key), employee=teacher, on=TODAY)
     with pytest.raises(NotAllowed):
-        position_create(actor=actor(world, key), name="Лаборант", is_teaching=False)
+        position_create(actor=world.actor(key), name="Лаборант", is_teaching=False)
 
 
 def test_stranger_hr_may_not_touch_our_staff(world: World) -> None:
     with pytest.raises(NotAllowed):
-        employee_dismiss(actor=stranger(world, "hr"), employee=world.college.employees["teacher"],
-                         on=TODAY)
+        employee_dismiss(actor=world.actor(world.stranger.users["hr"]),
+                         employee=world.college.employees["teacher"], on=TODAY)
 
 
 def test_position_create(world: World) -> None:
-    hr = actor(world, "hr")
+    hr = world.actor("hr")
     position = position_create(actor=hr, name=" Мастер  п/о ", is_teaching=True)
     assert position.name == "Мастер п/о" and position.organization_id == world.org.pk
     assert events(position, AuditEvent.Action.CREATE)

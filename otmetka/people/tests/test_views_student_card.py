@@ -286,7 +286,9 @@ def test_search_and_link_an_existing_parent(world: World) -> None:
     link = Guardianship.objects.get(student=sibling)
     assert link.guardian == parent and link.receives_diary is False
     again = client.post(url, {"person_id": parent.pk, "kind": "mother"})
-    assert "уже присоединён(а) к этому обучающемуся." in again.content.decode()
+    assert "Студентова Мария Ивановна уже присоединена к этому обучающемуся." in (
+        again.content.decode()
+    )
 
 
 def test_search_does_not_offer_parents_of_another_college(world: World) -> None:

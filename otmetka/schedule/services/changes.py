@@ -31,9 +31,10 @@ from otmetka.notifications.models import Notification
 from otmetka.notifications.services import notify
 from otmetka.org.models import AcademicYear, Period, Room
 from otmetka.people.models import Employee, Person
+from otmetka.schedule.bells import bells_for
 from otmetka.schedule.models import ScheduleChange, TimetableEntry
 from otmetka.schedule.permissions import can_edit_timetable
-from otmetka.schedule.selectors import Slot, day_bells, day_slots, takes_place
+from otmetka.schedule.selectors import Slot, day_slots, takes_place
 
 AUDIT_FIELDS = ("date", "kind", "entry", "workload", "pair_number", "room", "teacher", "reason")
 
@@ -108,7 +109,7 @@ def _check_entry_on(entry: TimetableEntry, day: dt.date, year: AcademicYear) -> 
 
 
 def _check_pair(organization_id: int, day: dt.date, pair_number: int) -> None:
-    if pair_number not in day_bells(organization_id, day):
+    if pair_number not in bells_for(organization_id, day):
         raise DomainError(
             _("В расписании звонков на %(date)s нет %(pair)s-й пары.")
             % {"date": _d(day), "pair": pair_number},
@@ -450,7 +451,8 @@ def change_delete(*, actor: ActiveRole, change: ScheduleChange) -> None:
 
 
 def change_title(change: ScheduleChange) -> str:
-    """«Замена 17.11.2026, 2 пара: ИС-21, МДК.01.01 — Другова Д. О. вместо Учителев П. А.»"""
+    """«Замена 17.11.2026, 2 пара: ИС-21, МДК.01.01 Разработка программных модулей —
+    Другова Д. О. вместо Учителева П. А.»"""
     workload = change.workload
     group = workload.group.name
     if workload.subgroup_id is not None and workload.subgroup is not None:
@@ -458,13 +460,14 @@ def change_title(change: ScheduleChange) -> str:
     params = {
         "date": _d(change.date),
         "pair": change.entry.pair_number if change.entry else change.pair_number,
-        "what": f"{group}, {workload.item.index}",
+        "what": f"{group}, {workload.item.index} {workload.item.name}",
         "teacher": workload.teacher.person.short_name,
     }
     if change.kind == ScheduleChange.Kind.REPLACE_TEACHER and change.teacher is not None:
         return _("Замена %(date)s, %(pair)s пара: %(what)s — %(substitute)s вместо %(teacher)s") % {
             **params,
             "substitute": change.teacher.person.short_name,
+            "teacher": workload.teacher.person.short_name_genitive,
         }
     if change.kind == ScheduleChange.Kind.CANCEL:
         return _("Отмена %(date)s, %(pair)s пара: %(what)s — %(teacher)s") % params

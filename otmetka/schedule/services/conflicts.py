@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from otmetka.academics.models import Workload
 from otmetka.lib.dates import week_monday
-from otmetka.org.models import AcademicYear, BellSchedule, Pair, Period
-from otmetka.schedule.models import DayBells, TimetableEntry, WeekParity
+from otmetka.org.models import AcademicYear, Period
+from otmetka.schedule.models import TimetableEntry, WeekParity
 
 HOURS_PER_PAIR = 2
 
@@ -194,29 +194,6 @@ def organization_conflicts(organization_id: int, since: dt.date) -> list[Conflic
                     found.append(Conflict(first=first, second=second, messages=messages))
     found.sort(key=lambda c: (c.first.weekday, c.first.pair_number, c.first.workload.group.name))
     return found
-
-
-def bell_pairs(organization_id: int) -> dict[int, dict[int, Pair]]:
-    """Pairs of each weekday 1–6: its DayBells schedule or the default one (two queries)."""
-    day_bells = {
-        row.weekday: row.bell_schedule_id
-        for row in DayBells.objects.filter(organization_id=organization_id)
-    }
-    default = BellSchedule.objects.filter(organization_id=organization_id, is_default=True)
-    pairs = Pair.objects.filter(
-        Q(bell_schedule__in=default) | Q(bell_schedule_id__in=list(day_bells.values()))
-    ).select_related("bell_schedule")
-    by_schedule: dict[int, dict[int, Pair]] = defaultdict(dict)
-    default_id: int | None = None
-    for pair in pairs:
-        by_schedule[pair.bell_schedule_id][pair.number] = pair
-        if pair.bell_schedule.is_default:
-            default_id = pair.bell_schedule_id
-    result: dict[int, dict[int, Pair]] = {}
-    for weekday in range(1, 7):
-        schedule_id = day_bells.get(weekday, default_id)
-        result[weekday] = dict(by_schedule.get(schedule_id, {})) if schedule_id else {}
-    return result
 
 
 def missing_pair_message(weekday: int, pair_number: int) -> str:

@@ -12,13 +12,10 @@ from otmetka.academics.models import Group, Workload
 from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.services import audit_change, audit_delete, snapshot
 from otmetka.lib.errors import DomainError, NotAllowed, ValidationFailed
-from otmetka.org.models import Pair, Room
+from otmetka.org.models import Room
+from otmetka.schedule.bells import Bells, weekday_bells
 from otmetka.schedule.models import TimetableEntry, WeekParity
-from otmetka.schedule.services.conflicts import (
-    bell_pairs,
-    find_conflicts,
-    missing_pair_message,
-)
+from otmetka.schedule.services.conflicts import find_conflicts, missing_pair_message
 
 ENTRY_FIELDS = ("workload", "weekday", "pair_number", "room", "parity", "valid_from", "valid_to")
 
@@ -32,7 +29,7 @@ def entry_problems(
     *,
     actor: ActiveRole,
     entry: TimetableEntry,
-    pairs: dict[int, dict[int, Pair]] | None = None,
+    pairs: Bells | None = None,
     also: Sequence[TimetableEntry] = (),
     exclude_ids: Sequence[int] = (),
 ) -> dict[str | None, list[str]]:
@@ -54,8 +51,8 @@ def entry_problems(
     if entry.parity not in WeekParity.values:
         add("parity", _("Выберите чередование недель."))
     if pairs is None:
-        pairs = bell_pairs(actor.organization_id)
-    if entry.pair_number not in pairs[entry.weekday]:
+        pairs = weekday_bells(actor.organization_id)
+    if entry.pair_number not in pairs.of_weekday(entry.weekday):
         add("pair_number", missing_pair_message(entry.weekday, entry.pair_number))
     year = workload.academic_year
     if entry.valid_to < entry.valid_from:
@@ -273,7 +270,7 @@ def _save_all(
     exclude_ids: Sequence[int],
     target_monday: dt.date,
 ) -> None:
-    pairs = bell_pairs(actor.organization_id)
+    pairs = weekday_bells(actor.organization_id)
     messages: list[str] = []
     for entry in entries:
         if entry.valid_to < target_monday:

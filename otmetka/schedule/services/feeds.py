@@ -122,7 +122,7 @@ def _event(slot: Slot, tz: ZoneInfo, stamp: str, host: str) -> list[str]:
     if slot.original_teacher_name:
         description = _("%(teacher)s (замена: вместо %(absent)s)") % {
             "teacher": slot.teacher_name,
-            "absent": slot.original_teacher_name,
+            "absent": slot.original_teacher_genitive,
         }
     lines = [
         "BEGIN:VEVENT",

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from otmetka.academics.models import Group, Workload
 from otmetka.accounts.permissions import ActiveRole
-from otmetka.audit.services import audit_change
+from otmetka.audit.models import AuditEvent
+from otmetka.audit.services import audit_change, audit_record
 from otmetka.lib.errors import DomainError
 from otmetka.lib.tables import Sheet, parse_date, read_table, xlsx_bytes
 from otmetka.org.models import Room
-from otmetka.schedule.models import TimetableEntry, Weekday, WeekParity
-from otmetka.schedule.services.conflicts import ENTRY_RELATED, bell_pairs
+from otmetka.schedule.bells import weekday_bells
+from otmetka.schedule.models import ScheduleChange, TimetableEntry, Weekday, WeekParity
+from otmetka.schedule.selectors import takes_place
+from otmetka.schedule.services.conflicts import ENTRY_RELATED
 from otmetka.schedule.services.entries import (
     ENTRY_FIELDS,
     end_before,
@@ -171,10 +174,13 @@ def _names(value: str) -> str:
     return " ".join(value.replace("ё", "е").replace("Ё", "Е").lower().split())
 
 
-def validate_rows(*, actor: ActiveRole, rows: list[dict[str, str]]) -> list[ImportRow]:
+def validate_rows(
+    *, actor: ActiveRole, rows: list[dict[str, str]], replace: bool = False
+) -> list[ImportRow]:
     """Check every row (lookups, bells, conflicts in the file and with the saved timetable).
 
-    The queries do not grow with the number of rows, except the conflict check of each row.
+    With `replace`, the saved pairs the file replaces do not count as conflicts. The queries
+    do not grow with the number of rows, except the conflict check of each row.
     """
     org_id = actor.organization_id
     workloads = list(
@@ -196,7 +202,7 @@ def validate_rows(*, actor: ActiveRole, rows: list[dict[str, str]]) -> list[Impo
             "четные": WeekParity.EVEN,
         }
     )
-    pairs = bell_pairs(org_id)
+    pairs = weekday_bells(org_id)
     result = [ImportRow(line=index + 2, values=values) for index, values in enumerate(rows)]
     for row in result:
         _resolve(
@@ -210,7 +216,7 @@ def validate_rows(*, actor: ActiveRole, rows: list[dict[str, str]]) -> list[Impo
             parities=parities,
         )
     parsed = [row.entry for row in result if row.entry is not None]
-    replaced = _replaced_ids(parsed)
+    replaced = _replaced_ids(parsed) if replace else []
     for row in result:
         if row.entry is None:
             continue
@@ -318,6 +324,84 @@ def _replaced_ids(entries: list[TimetableEntry]) -> list[int]:
     return [entry.pk for entry in _replaced(entries)]
 
 
+def _entry_text(entry: TimetableEntry) -> str:
+    workload = entry.workload
+    group = workload.group.name + (f" ({workload.subgroup.name})" if workload.subgroup else "")
+    return _("%(group)s, %(weekday)s, %(pair)s пара, %(item)s") % {
+        "group": group,
+        "weekday": entry.get_weekday_display(),
+        "pair": entry.pair_number,
+        "item": workload.item.index,
+    }
+
+
+def _carried_changes(
+    replaced: list[TimetableEntry], entries: list[TimetableEntry]
+) -> tuple[list[tuple[ScheduleChange, TimetableEntry]], list[str]]:
+    """The changes for a date (замены) that hang on pairs the import replaces, each with the
+    pair of the file that takes it over, and a message for each change no pair can take.
+
+    A change moves with its pair when the file keeps that pair: the same line of the workload
+    (group or subgroup, discipline, teacher), day and pair number, in force on the change's
+    date and held in that week. A change dated before the file's first date stays where it is:
+    its pair is only ended, not removed, and still holds that date. One query.
+    """
+    starts = _range(entries)
+    kept_until = {old.pk: starts[old.workload.group_id][0] for old in replaced}
+    changes = (
+        ScheduleChange.objects.filter(entry_id__in=kept_until)
+        .select_related("entry__workload__group", "entry__workload__item",
+                        "entry__workload__subgroup")
+        .order_by("date", "pair_number", "pk")
+    )
+    carried: list[tuple[ScheduleChange, TimetableEntry]] = []
+    problems: list[str] = []
+    taken: set[tuple[int, dt.date]] = set()
+    for change in changes:
+        old = change.entry
+        assert old is not None
+        if old.valid_from < kept_until[old.pk] and change.date < kept_until[old.pk]:
+            continue
+        new = next(
+            (
+                entry
+                for entry in entries
+                if entry.workload_id == old.workload_id
+                and entry.weekday == old.weekday
+                and entry.pair_number == old.pair_number
+                and entry.valid_from <= change.date <= entry.valid_to
+                and takes_place(entry.parity, entry.workload.academic_year.date_from, change.date)
+                and (id(entry), change.date) not in taken
+            ),
+            None,
+        )
+        if new is None:
+            problems.append(
+                _(
+                    "Изменение на %(date)s (%(kind)s: %(pair)s) относится к паре, которой в "
+                    "файле на эту дату нет. Оставьте эту пару в файле или сначала удалите "
+                    "изменение на странице «Замены»."
+                )
+                % {
+                    "date": _date_text(change.date),
+                    "kind": change.get_kind_display(),
+                    "pair": _entry_text(old),
+                }
+            )
+            continue
+        taken.add((id(new), change.date))
+        carried.append((change, new))
+    return carried, problems
+
+
+def replace_problems(rows: list[ImportRow]) -> list[str]:
+    """Why replacing the saved timetable with the checked rows would lose changes for dates."""
+    entries = [row.entry for row in rows if row.entry is not None]
+    if not entries:
+        return []
+    return _carried_changes(_replaced(entries), entries)[1]
+
+
 def row_to_data(row: ImportRow) -> dict[str, Any]:
     """A validated row, JSON-safe for the session between preview and commit."""
     entry = row.entry
@@ -334,9 +418,10 @@ def row_to_data(row: ImportRow) -> dict[str, Any]:
 
 
 class ImportRefused(Exception):
-    def __init__(self, rows: list[ImportRow]) -> None:
+    def __init__(self, rows: list[ImportRow], problems: list[str] | None = None) -> None:
         super().__init__("import refused")
         self.rows = rows
+        self.problems = problems or []  # what the file would lose, beyond its rows' errors
 
 
 @transaction.atomic
@@ -346,7 +431,9 @@ def timetable_import(
     """Create the entries of validated rows; all or nothing, checked again at commit.
 
     With `replace`, the groups' entries in force within the file's dates are ended first
-    (before the file's first date) or deleted (when they start within it).
+    (before the file's first date) or deleted (when they start within it). Their changes for
+    dates within the file's dates move to the file's same pairs; when the file lacks such a
+    pair, nothing is imported and the changes are named.
     """
     require_edit(actor)
     workloads = {
@@ -375,7 +462,7 @@ def timetable_import(
             )
         )
     replaced = _replaced(entries) if replace else []
-    pairs = bell_pairs(actor.organization_id)
+    pairs = weekday_bells(actor.organization_id)
     checked = []
     for index, entry in enumerate(entries):
         others = [e for e in entries if e is not entry]
@@ -387,10 +474,9 @@ def timetable_import(
         checked.append(row)
     if any(row.errors for row in checked):
         raise ImportRefused(checked)
-    starts = _range(entries)
-    for old in replaced:
-        start = starts[old.workload.group_id][0]
-        end_before(actor, old, max(start, old.valid_from))
+    carried, lost = _carried_changes(replaced, entries) if replace else ([], [])
+    if lost:
+        raise ImportRefused(checked, lost)
     for entry in entries:
         entry.save()
         audit_change(
@@ -401,4 +487,21 @@ def timetable_import(
             fields=ENTRY_FIELDS,
             reason=_("Импорт расписания из XLSX"),
         )
+    for change, new in carried:
+        old_text = _entry_text(change.entry) if change.entry else ""
+        old_id = change.entry_id
+        change.entry = new
+        change.save(update_fields=["entry"])
+        audit_record(
+            actor=actor.user,
+            action=AuditEvent.Action.UPDATE,
+            organization_id=actor.organization_id,
+            obj=change,
+            changes={"entry": [f"№{old_id}: {old_text}", f"№{new.pk}: {_entry_text(new)}"]},
+            reason=_("Импорт расписания из XLSX: пара заменена такой же парой из файла"),
+        )
+    starts = _range(entries)
+    for old in replaced:
+        start = starts[old.workload.group_id][0]
+        end_before(actor, old, max(start, old.valid_from))
     return entries

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from otmetka.academics.models import Subgroup, Workload
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.org.models import BellSchedule, Organization, Pair, Room
 from otmetka.people.models import Employee
 from otmetka.schedule.models import DayBells, TimetableEntry
@@ -61,17 +59,6 @@ def make_entry(
         valid_from=valid_from,
         valid_to=valid_to,
     )
-
-
-def actor_for(user: User, role: str | None = None) -> ActiveRole:
-    """`user` acting in `role` (default: their first role), as the middleware builds it."""
-    assignments = RoleAssignment.objects.select_related("organization").filter(user=user)
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    assignment = assignments.order_by("id").first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
 
 
 def make_subgroup_workload(

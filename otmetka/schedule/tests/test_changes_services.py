@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from otmetka.accounts.models import RoleAssignment
-from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.journal.models import Lesson, Substitution
 from otmetka.lib.errors import DomainError, NotAllowed
@@ -26,14 +24,6 @@ from otmetka.schedule.tests.test_changes_selector import (
 from otmetka.test import World
 
 
-def actor(world: World, key: str = "dispatcher", role: str | None = None) -> ActiveRole:
-    user = world.college.users[key]
-    assignment = RoleAssignment.objects.filter(user=user)
-    if role:
-        assignment = assignment.filter(role=role)
-    return ActiveRole(assignment.first())  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def entry(world: World) -> Any:
     make_bells(world)
@@ -46,13 +36,16 @@ def test_replace_teacher_notifies_and_titles(
     college = world.college
     with django_capture_on_commit_callbacks(execute=True):
         change = services.change_replace_teacher(
-            actor=actor(world),
+            actor=world.actor("dispatcher"),
             entry=entry,
             date=TUESDAY,
             teacher=college.employees["other_teacher"],
             reason="Болезнь",
         )
-    title = "Замена 17.11.2026, 2 пара: ИС-21, МДК.01.01 — Другова Д. О. вместо Учителев П. А."
+    title = (
+        "Замена 17.11.2026, 2 пара: ИС-21, МДК.01.01 Разработка программных модулей — "
+        "Другова Д. О. вместо Учителева П. А."
+    )
     notified = set(Notification.objects.filter(title=title).values_list("user_id", flat=True))
     assert notified == {college.users[k].pk for k in ("teacher", "other_teacher", "curator")}
     assert Notification.objects.first().url == "/timetable/changes/?date=2026-11-17"  # type: ignore[union-attr]
@@ -71,7 +64,7 @@ def test_replace_teacher_sets_journal_substitution(world: World, entry: Any) -> 
         status=Lesson.Status.PLANNED,
     )
     services.change_replace_teacher(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         entry=entry,
         date=TUESDAY,
         teacher=college.employees["other_teacher"],
@@ -88,7 +81,7 @@ def test_replace_refuses_busy_substitute(world: World, entry: Any) -> None:
     make_entry(world, workload=college.other_workload, room=other_room(world))
     with pytest.raises(DomainError, match="Другова Д. О. 17.11.2026 на 2-й паре ведёт ОП.01 ИС-22"):
         services.change_replace_teacher(
-            actor=actor(world),
+            actor=world.actor("dispatcher"),
             entry=entry,
             date=TUESDAY,
             teacher=college.employees["other_teacher"],
@@ -100,7 +93,7 @@ def test_replace_refuses_busy_substitute(world: World, entry: Any) -> None:
 def test_replace_refuses_stranger_teacher(world: World, entry: Any) -> None:
     with pytest.raises(DomainError, match="работающим сотрудником"):
         services.change_replace_teacher(
-            actor=actor(world),
+            actor=world.actor("dispatcher"),
             entry=entry,
             date=TUESDAY,
             teacher=world.stranger.employees["teacher"],
@@ -119,7 +112,9 @@ def test_replace_refuses_stranger_teacher(world: World, entry: Any) -> None:
 )
 def test_cancel_refuses_bad_dates(world: World, entry: Any, day: dt.date, message: str) -> None:
     with pytest.raises(DomainError, match=message):
-        services.change_cancel(actor=actor(world), entry=entry, date=day, reason="Болезнь")
+        services.change_cancel(
+            actor=world.actor("dispatcher"), entry=entry, date=day, reason="Болезнь"
+        )
     assert not ScheduleChange.objects.exists()
 
 
@@ -127,24 +122,32 @@ def test_cancel_refuses_wrong_parity_and_validity(world: World) -> None:
     make_bells(world)
     odd = make_entry(world, parity="odd")
     with pytest.raises(DomainError, match="17.11.2026 эта пара не проводится"):
-        services.change_cancel(actor=actor(world), entry=odd, date=TUESDAY, reason="x")
+        services.change_cancel(actor=world.actor("dispatcher"), entry=odd, date=TUESDAY, reason="x")
     late = make_entry(world, pair_number=3, valid_from=dt.date(2026, 11, 20))
     with pytest.raises(DomainError, match="действует с 20.11.2026"):
-        services.change_cancel(actor=actor(world), entry=late, date=TUESDAY, reason="x")
-    services.change_cancel(actor=actor(world), entry=odd, date=NEXT_TUESDAY, reason="x")
+        services.change_cancel(
+            actor=world.actor("dispatcher"), entry=late, date=TUESDAY, reason="x"
+        )
+    services.change_cancel(
+        actor=world.actor("dispatcher"), entry=odd, date=NEXT_TUESDAY, reason="x"
+    )
 
 
 def test_cancel_and_delete(
     world: World, entry: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        change = services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="ЧС")
+        change = services.change_cancel(
+            actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, reason="ЧС"
+        )
     assert day_slots(world.org.pk, TUESDAY) == []
     with pytest.raises(DomainError, match="уже есть изменение"):
-        services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="ЧС")
+        services.change_cancel(
+            actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, reason="ЧС"
+        )
     change_id = change.pk
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_delete(actor=actor(world), change=change)
+        services.change_delete(actor=world.actor("dispatcher"), change=change)
     assert len(day_slots(world.org.pk, TUESDAY)) == 1
     assert Notification.objects.filter(title__startswith="Изменение отменено").exists()
     assert AuditEvent.objects.filter(action="delete", object_id=str(change_id)).exists()
@@ -152,29 +155,32 @@ def test_cancel_and_delete(
 
 def test_teacher_may_not_change(world: World, entry: Any) -> None:
     with pytest.raises(NotAllowed):
-        services.change_cancel(actor=actor(world, "teacher"), entry=entry, date=TUESDAY, reason="x")
+        services.change_cancel(actor=world.actor("teacher"), entry=entry, date=TUESDAY, reason="x")
 
 
 def test_move_checks_bells_and_conflicts(world: World, entry: Any) -> None:
     college = world.college
     with pytest.raises(DomainError, match="нет 6-й пары"):
         services.change_move(
-            actor=actor(world), entry=entry, date=TUESDAY, pair_number=6, reason="x"
+            actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, pair_number=6, reason="x"
         )
     make_entry(world, workload=college.other_workload, pair_number=3)
     with pytest.raises(DomainError, match="кабинет 214 занят: ОП.01 ИС-22"):
         services.change_move(
-            actor=actor(world), entry=entry, date=TUESDAY, pair_number=3, reason="x"
+            actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, pair_number=3, reason="x"
         )
     change = services.change_move(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         entry=entry,
         date=TUESDAY,
         pair_number=3,
         room=other_room(world),
         reason="Ремонт",
     )
-    assert "Перенос 17.11.2026, 2 пара: ИС-21, МДК.01.01 — на 3 пару, в каб. 301" == (
+    assert (
+        "Перенос 17.11.2026, 2 пара: ИС-21, МДК.01.01 Разработка программных модулей — "
+        "на 3 пару, в каб. 301"
+    ) == (
         services.change_title(change)
     )
 
@@ -183,7 +189,7 @@ def test_extra_checks_group_conflict(world: World, entry: Any) -> None:
     college = world.college
     with pytest.raises(DomainError, match="у группы уже стоит МДК.01.01 ИС-21"):
         services.change_extra(
-            actor=actor(world),
+            actor=world.actor("dispatcher"),
             workload=college.workload,
             date=TUESDAY,
             pair_number=2,
@@ -191,7 +197,7 @@ def test_extra_checks_group_conflict(world: World, entry: Any) -> None:
             reason="x",
         )
     services.change_extra(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         workload=college.workload,
         date=TUESDAY,
         pair_number=4,
@@ -202,7 +208,9 @@ def test_extra_checks_group_conflict(world: World, entry: Any) -> None:
 
 def test_reason_required(world: World, entry: Any) -> None:
     with pytest.raises(DomainError, match="Укажите причину"):
-        services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="  ")
+        services.change_cancel(
+            actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, reason="  "
+        )
 
 
 def test_cancel_cancels_the_planned_lesson_but_keeps_a_filled_one(world: World, entry: Any) -> None:
@@ -216,7 +224,9 @@ def test_cancel_cancels_the_planned_lesson_but_keeps_a_filled_one(world: World, 
         status=Lesson.Status.PLANNED,
         source=Lesson.Source.TIMETABLE,
     )
-    services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="Карантин")
+    services.change_cancel(
+        actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, reason="Карантин"
+    )
     planned.refresh_from_db()
     assert planned.status == Lesson.Status.CANCELLED
     next_week = TUESDAY + dt.timedelta(days=7)
@@ -229,7 +239,9 @@ def test_cancel_cancels_the_planned_lesson_but_keeps_a_filled_one(world: World, 
         source=Lesson.Source.TIMETABLE,
         topic_text="Введение",
     )
-    services.change_cancel(actor=actor(world), entry=entry, date=next_week, reason="Карантин")
+    services.change_cancel(
+        actor=world.actor("dispatcher"), entry=entry, date=next_week, reason="Карантин"
+    )
     filled.refresh_from_db()
     assert filled.status == Lesson.Status.PLANNED
 
@@ -246,19 +258,21 @@ def test_deleting_a_change_undoes_it_in_the_journal(world: World, entry: Any) ->
         source=Lesson.Source.TIMETABLE,
     )
     replaced = services.change_replace_teacher(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         entry=entry,
         date=TUESDAY,
         teacher=college.employees["other_teacher"],
         reason="Курсы",
     )
-    services.change_delete(actor=actor(world), change=replaced)
+    services.change_delete(actor=world.actor("dispatcher"), change=replaced)
     lesson.refresh_from_db()
     assert lesson.teacher == teacher
     assert not Substitution.objects.filter(lesson=lesson).exists()
-    cancelled = services.change_cancel(actor=actor(world), entry=entry, date=TUESDAY, reason="ЧС")
+    cancelled = services.change_cancel(
+        actor=world.actor("dispatcher"), entry=entry, date=TUESDAY, reason="ЧС"
+    )
     lesson.refresh_from_db()
     assert lesson.status == Lesson.Status.CANCELLED
-    services.change_delete(actor=actor(world), change=cancelled)
+    services.change_delete(actor=world.actor("dispatcher"), change=cancelled)
     lesson.refresh_from_db()
     assert lesson.status == Lesson.Status.PLANNED

@@ -36,7 +36,7 @@ def test_dispatcher_replaces_teacher_through_the_form(world: World, entry: Any) 
         follow=True,
     )
     assert response.status_code == 200
-    assert "Другова Д. О. вместо Учителев П. А." in response.content.decode()
+    assert "Другова Д. О. вместо Учителева П. А." in response.content.decode()
     assert ScheduleChange.objects.get().kind == "replace_teacher"
 
 

@@ -11,12 +11,12 @@ from django.urls import reverse
 from otmetka.audit.models import AuditEvent
 from otmetka.lib.errors import DomainError
 from otmetka.org.models import BellSchedule, Pair
+from otmetka.schedule.bells import bells_for
 from otmetka.schedule.models import DateBells
-from otmetka.schedule.selectors import day_bells, day_slots
+from otmetka.schedule.selectors import day_slots
 from otmetka.schedule.services import changes as change_services
 from otmetka.schedule.services.bells import date_bells_set
 from otmetka.schedule.tests.test_changes_selector import make_bells, make_entry
-from otmetka.schedule.tests.test_changes_services import actor
 from otmetka.test import World
 
 TUESDAY = dt.date(2026, 11, 17)
@@ -37,12 +37,12 @@ def test_the_date_uses_its_own_bells(world: World) -> None:
     make_bells(world)
     make_entry(world, weekday=2, pair_number=2)
     date_bells_set(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         date=TUESDAY,
         bell_schedule=shortened(world),
         reason="Предпраздничный день",
     )
-    assert sorted(day_bells(world.org.pk, TUESDAY)) == [1, 2]
+    assert sorted(bells_for(world.org.pk, TUESDAY)) == [1, 2]
     slot = day_slots(world.org.pk, TUESDAY)[0]
     assert (slot.starts_at, slot.ends_at) == (dt.time(9, 40), dt.time(10, 40))
     # The next Tuesday follows the usual bells again.
@@ -54,21 +54,27 @@ def test_the_date_uses_its_own_bells(world: World) -> None:
 def test_a_change_to_a_pair_the_shortened_day_lacks_is_refused(world: World) -> None:
     make_bells(world)
     entry = make_entry(world, weekday=2, pair_number=2)
-    date_bells_set(actor=actor(world), date=TUESDAY, bell_schedule=shortened(world))
+    date_bells_set(actor=world.actor("dispatcher"), date=TUESDAY, bell_schedule=shortened(world))
     with pytest.raises(DomainError):
         change_services.change_move(
-            actor=actor(world), entry=entry, date=TUESDAY, pair_number=3, reason="Перенос"
+            actor=world.actor("dispatcher"),
+            entry=entry,
+            date=TUESDAY,
+            pair_number=3,
+            reason="Перенос",
         )
 
 
 def test_outside_the_year_and_rights(world: World) -> None:
     bells = shortened(world)
     with pytest.raises(DomainError, match="не входит ни в один учебный год"):
-        date_bells_set(actor=actor(world), date=dt.date(2030, 1, 10), bell_schedule=bells)
+        date_bells_set(
+            actor=world.actor("dispatcher"), date=dt.date(2030, 1, 10), bell_schedule=bells
+        )
     from otmetka.lib.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
-        date_bells_set(actor=actor(world, "teacher"), date=TUESDAY, bell_schedule=bells)
+        date_bells_set(actor=world.actor("teacher"), date=TUESDAY, bell_schedule=bells)
 
 
 def test_page(world: World, django_assert_max_num_queries: Any) -> None:

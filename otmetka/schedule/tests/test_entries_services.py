@@ -18,12 +18,7 @@ from otmetka.schedule.services.entries import (
     entry_update,
     week_copy,
 )
-from otmetka.schedule.tests.factories_entries import (
-    actor_for,
-    make_bells,
-    make_entry,
-    make_room,
-)
+from otmetka.schedule.tests.factories_entries import make_bells, make_entry, make_room
 from otmetka.test import World
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +28,7 @@ DEC = dt.date(2026, 12, 28)
 
 
 def dispatcher(world: World) -> ActiveRole:
-    return actor_for(world.user("dispatcher"))
+    return world.actor("dispatcher")
 
 
 def create(world: World, **kwargs: Any) -> TimetableEntry:
@@ -61,7 +56,7 @@ def test_teacher_cannot_create(world: World) -> None:
     make_bells(world.org)
     with pytest.raises(NotAllowed):
         entry_create(
-            actor=actor_for(world.user("teacher")),
+            actor=world.actor("teacher"),
             workload=world.college.workload,
             weekday=1,
             pair_number=1,

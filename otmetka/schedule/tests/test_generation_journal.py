@@ -10,7 +10,6 @@ from otmetka.journal.models import Lesson
 from otmetka.journal.selectors import journal_grid
 from otmetka.journal.services.marks import cell_save
 from otmetka.lib.errors import DomainError
-from otmetka.schedule.tests.test_generation_services import actor
 from otmetka.test import World
 
 TODAY = dt.date(2026, 11, 16)
@@ -41,6 +40,6 @@ def test_no_mark_on_a_lesson_still_ahead(world: World) -> None:
     ahead = lesson(world, TODAY + dt.timedelta(days=1), 1, Lesson.Status.PLANNED)
     with pytest.raises(DomainError, match="Занятие ещё не наступило"):
         cell_save(
-            actor=actor(world, "teacher"), lesson=ahead, student=world.college.student, text="5"
+            actor=world.actor("teacher"), lesson=ahead, student=world.college.student, text="5"
         )
     assert not ahead.marks.exists()

@@ -14,7 +14,6 @@ from otmetka.schedule.services import changes as services
 from otmetka.schedule.tests.test_generation_services import (
     NEXT_TUESDAY,
     TUESDAY,
-    actor,
     bells,
     entry,
     generate,
@@ -58,10 +57,14 @@ def test_a_move_to_another_room_moves_the_planned_lesson_at_once_and_back(
     timetable = entry(world)
     generate(world, TUESDAY, TUESDAY)
     change = services.change_move(
-        actor=actor(world), entry=timetable, date=TUESDAY, room=room_301, reason="Ремонт"
+        actor=world.actor("dispatcher"),
+        entry=timetable,
+        date=TUESDAY,
+        room=room_301,
+        reason="Ремонт",
     )
     assert Lesson.objects.get(date=TUESDAY).room == room_301
-    services.change_delete(actor=actor(world), change=change)
+    services.change_delete(actor=world.actor("dispatcher"), change=change)
     assert Lesson.objects.get(date=TUESDAY).room_id == timetable.room_id
 
 
@@ -69,7 +72,7 @@ def test_an_extra_pair_is_planned_in_its_room(world: World, room_301: Room) -> N
     bells(world)
     entry(world)
     services.change_extra(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         workload=world.college.workload,
         date=TUESDAY,
         pair_number=4,
@@ -88,10 +91,10 @@ def test_setting_rooms_needs_the_timetable_right_and_a_room_of_the_college(
     generate(world, TUESDAY, TUESDAY)
     planned = Lesson.objects.get(date=TUESDAY)
     with pytest.raises(NotAllowed):
-        lessons_set_rooms(actor=actor(world, "teacher"), rooms={planned.pk: None})
+        lessons_set_rooms(actor=world.actor("teacher"), rooms={planned.pk: None})
     foreign = Room.objects.create(organization=world.stranger.organization, number="999")
     with pytest.raises(DomainError):
-        lessons_set_rooms(actor=actor(world), rooms={planned.pk: foreign.pk})
-    assert lessons_set_rooms(actor=actor(world), rooms={planned.pk: None}) == 1
+        lessons_set_rooms(actor=world.actor("dispatcher"), rooms={planned.pk: foreign.pk})
+    assert lessons_set_rooms(actor=world.actor("dispatcher"), rooms={planned.pk: None}) == 1
     assert Lesson.objects.get(pk=planned.pk).room is None
     assert planned.date == dt.date(2026, 11, 17)

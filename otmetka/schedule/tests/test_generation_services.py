@@ -9,8 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from otmetka.accounts.models import RoleAssignment, User
-from otmetka.accounts.permissions import ActiveRole
+from otmetka.accounts.models import User
 from otmetka.journal.models import JournalHistory, Lesson, Mark, Substitution, WorkKind
 from otmetka.journal.services.lessons import PlannedLessonRow, lessons_plan, lessons_unplan
 from otmetka.lib.errors import NotAllowed
@@ -21,14 +20,6 @@ from otmetka.test import World
 
 TUESDAY = dt.date(2026, 11, 17)  # week 12 of the year: even
 NEXT_TUESDAY = dt.date(2026, 11, 24)  # week 13: odd
-
-
-def actor(world: World, name: str = "dispatcher") -> ActiveRole:
-    user = world.user(name)
-    assignment = RoleAssignment.objects.select_related("organization").filter(user=user).first()
-    assert assignment is not None
-    assignment.user = user
-    return ActiveRole(assignment)
 
 
 def bells(world: World) -> BellSchedule:
@@ -59,7 +50,7 @@ def entry(world: World, **fields: Any) -> TimetableEntry:
 
 def generate(world: World, date_from: dt.date, date_to: dt.date, **kwargs: Any) -> Any:
     return lessons_generate(
-        actor=actor(world),
+        actor=world.actor("dispatcher"),
         organization_id=world.org.pk,
         date_from=date_from,
         date_to=date_to,
@@ -117,13 +108,13 @@ def test_queries_do_not_grow_with_entries(world: World, django_assert_max_num_qu
     entry(world)
     entry(world, workload=world.college.other_workload, weekday=3)
     entry(world, weekday=5, pair_number=3)
-    dispatcher = actor(world)
+    dispatcher = world.actor("dispatcher")
     dispatcher.has("timetable.edit")  # rights are read once per request, before the service
-    # 18: savepoint; timetable: periods, day bells, date bells, pairs, changes, entries;
-    # the lessons;
+    # 16: savepoint; timetable: periods, the bells (one union: weekdays, dates, pairs),
+    # changes, entries; the lessons;
     # savepoint; plan: workloads, periods, lessons, teachers, closed sheets, insert lessons,
     # insert history; releases.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         report = lessons_generate(
             actor=dispatcher,
             organization_id=world.org.pk,
@@ -253,20 +244,20 @@ def test_dry_run_writes_nothing(world: World) -> None:
 def test_teacher_may_not_generate(world: World) -> None:
     with pytest.raises(NotAllowed):
         lessons_generate(
-            actor=actor(world, "teacher"),
+            actor=world.actor("teacher"),
             organization_id=world.org.pk,
             date_from=TUESDAY,
             date_to=TUESDAY,
         )
     with pytest.raises(NotAllowed):
-        lessons_plan(actor=actor(world, "teacher"), rows=[])
+        lessons_plan(actor=world.actor("teacher"), rows=[])
 
 
 def test_plan_refuses_holidays_and_other_college(world: World) -> None:
     row = PlannedLessonRow(
         workload_id=world.college.workload.pk, date=dt.date(2026, 12, 30), pair_number=1
     )
-    outcome = lessons_plan(actor=actor(world), rows=[row])
+    outcome = lessons_plan(actor=world.actor("dispatcher"), rows=[row])
     assert outcome.created == []
     assert outcome.refused == [
         "Занятие 30.12.2026, 1 пара, ИС-21 " + outcome.refused[0].split("ИС-21 ", 1)[1]
@@ -274,7 +265,7 @@ def test_plan_refuses_holidays_and_other_college(world: World) -> None:
     assert outcome.refused[0].endswith("Эта дата приходится на каникулы.")
     stranger = PlannedLessonRow(workload_id=world.stranger.workload.pk, date=TUESDAY, pair_number=1)
     with pytest.raises(NotAllowed):
-        lessons_plan(actor=actor(world), rows=[stranger])
+        lessons_plan(actor=world.actor("dispatcher"), rows=[stranger])
     assert not Lesson.objects.exists()
 
 
@@ -288,7 +279,7 @@ def test_unplan_keeps_lessons_with_a_topic(world: World) -> None:
         source=Lesson.Source.TIMETABLE,
         topic_text="Циклы",
     )
-    kept = lessons_unplan(actor=actor(world), lesson_ids=[lesson.pk])
+    kept = lessons_unplan(actor=world.actor("dispatcher"), lesson_ids=[lesson.pk])
     assert len(kept) == 1 and kept[0].endswith("не удалено: в нём указана тема")
     assert Lesson.objects.filter(pk=lesson.pk).exists()
 

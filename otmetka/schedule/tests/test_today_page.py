@@ -112,8 +112,8 @@ def test_replaced_and_substituting(world: World) -> None:
     assert "ведёт Другова Д. О." in own.content.decode() or "замена" in own.content.decode()
     theirs = page(world, "other_teacher")
     assert statuses(theirs) == ["planned"]
-    assert theirs.context["pairs"][0].substitute_for
-    assert "вместо" in theirs.content.decode()
+    assert theirs.context["pairs"][0].substitute_for == "Учителева П. А."
+    assert "вместо Учителева П. А." in theirs.content.decode()
 
 
 def test_query_budget(world: World, django_assert_num_queries: Any) -> None:

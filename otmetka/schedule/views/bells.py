@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from otmetka.accounts.permissions import right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError
+from otmetka.lib.forms import DateField
 from otmetka.lib.views import form_error
 from otmetka.org.models import BellSchedule
 from otmetka.schedule.models import DateBells
@@ -20,9 +21,7 @@ from otmetka.schedule.services.bells import date_bells_delete, date_bells_set
 
 
 class DateBellsForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Дата"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DateField(label=gettext_lazy("Дата"))
     bell_schedule = forms.ModelChoiceField(
         label=gettext_lazy("Звонки"), queryset=BellSchedule.objects.none()
     )

@@ -124,12 +124,12 @@ def change_delete(request: HttpRequest, change_id: int) -> HttpResponse:
 
 @right_required("timetable.view")
 def changes_pdf(request: HttpRequest) -> HttpResponse:
-    from otmetka.journal.services.printing import render_pdf
+    from otmetka.lib.downloads import pdf_download
+    from otmetka.lib.pdf import render_pdf
 
     role = role_of(request)
     day = chosen_day(request, role)
     changes = [(c, services.change_title(c)) for c in visible_changes(role, day)]
     context = {"day": day, "changes": changes, "organization": role.organization}
-    response = HttpResponse(render_pdf("schedule/print_changes.html", context), "application/pdf")
-    response["Content-Disposition"] = f'inline; filename="changes-{day.isoformat()}.pdf"'
-    return response
+    pdf = render_pdf("schedule/print_changes.html", context)
+    return pdf_download(pdf, name=f"changes-{day.isoformat()}.pdf")

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from otmetka.academics.models import Group
 from otmetka.academics.selectors import course_year, current_academic_year, with_course
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
-from otmetka.lib.dates import local_today, week_monday
+from otmetka.lib.confirm import confirmation_step
+from otmetka.lib.dates import local_today, on_weekday, week_monday
 from otmetka.lib.errors import DomainError, ValidationFailed
 from otmetka.lib.views import (
     form_error,
@@ -105,6 +106,8 @@ def group_week(request: HttpRequest, group_id: int) -> HttpResponse:
         context["form"] = _entry_form(role, group, initial={"valid_from": monday, "valid_to": end})
         context["copy_form"] = WeekCopyForm(initial={"source": monday})
         context["clear_form"] = DayClearForm(initial={"on": monday})
+        # The browser fills in the day and the date chosen (static/otmetka/app.js).
+        context["clear_question"] = _clear_question(group, "{weekday}", "{on}")
     return render(request, "schedule/group_week.html", context)
 
 
@@ -185,6 +188,12 @@ def week_copy(request: HttpRequest, group_id: int) -> HttpResponse:
     return redirect(_week_url(group.pk, target))
 
 
+def _clear_question(group: Group, weekday: str, day: str) -> str:
+    return _("Снять все пары группы %(group)s %(weekday)s с %(date)s?") % {
+        "group": group.name, "weekday": weekday, "date": day,
+    }
+
+
 @require_POST
 @right_required(EDIT)
 def day_clear(request: HttpRequest, group_id: int) -> HttpResponse:
@@ -194,6 +203,13 @@ def day_clear(request: HttpRequest, group_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Укажите день недели и дату."))
         return redirect(_week_url(group.pk, _today(role)))
+    weekday, on = form.cleaned_data["weekday"], form.cleaned_data["on"]
+    question = _clear_question(group, on_weekday(weekday), on.strftime("%d.%m.%Y"))
+    step = confirmation_step(
+        request, question=question, button=_("Снять пары дня"), back=_week_url(group.pk, on)
+    )
+    if step is not None:
+        return step
     try:
         count = services.day_clear(actor=role, group=group, **form.cleaned_data)
     except DomainError as error:
@@ -291,9 +307,11 @@ def timetable_import(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form_error(form, error)
         else:
-            checked = transfer.validate_rows(actor=role, rows=rows)
-            context: dict[str, Any] = {"rows": checked, "replace": form.cleaned_data["replace"]}
-            if checked and not any(row.errors for row in checked):
+            replace = form.cleaned_data["replace"]
+            checked = transfer.validate_rows(actor=role, rows=rows, replace=replace)
+            problems = transfer.replace_problems(checked) if replace else []
+            context: dict[str, Any] = {"rows": checked, "replace": replace, "problems": problems}
+            if checked and not problems and not any(row.errors for row in checked):
                 context["token"] = secrets.token_urlsafe(16)
                 request.session[IMPORT_KEY] = {
                     "token": context["token"],
@@ -314,6 +332,13 @@ def _import_commit(request: HttpRequest, role: ActiveRole) -> HttpResponse:
             actor=role, rows=stored["rows"], replace=stored["replace"]
         )
     except transfer.ImportRefused as refused:
-        return render(request, "schedule/import_preview.html", {"rows": refused.rows})
+        return render(
+            request,
+            "schedule/import_preview.html",
+            {"rows": refused.rows, "problems": refused.problems},
+        )
+    except DomainError as error:  # the saved timetable changed since the check
+        messages.error(request, error.message)
+        return redirect("schedule:import")
     messages.success(request, _("Загружено пар: %(count)s.") % {"count": len(created)})
     return redirect("schedule:group_list")

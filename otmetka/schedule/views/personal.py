@@ -104,7 +104,8 @@ def my_today(request: HttpRequest) -> HttpResponse:
 
 @right_required("timetable.view")
 def week_pdf(request: HttpRequest) -> HttpResponse:
-    from otmetka.journal.services.printing import render_pdf
+    from otmetka.lib.downloads import pdf_download
+    from otmetka.lib.pdf import render_pdf
 
     role = role_of(request)
     today = local_today(role.organization.timezone)
@@ -128,6 +129,5 @@ def week_pdf(request: HttpRequest) -> HttpResponse:
         "sunday": sunday,
         "organization": role.organization,
     }
-    response = HttpResponse(render_pdf("schedule/print_week.html", context), "application/pdf")
-    response["Content-Disposition"] = f'inline; filename="week-{monday.isoformat()}.pdf"'
-    return response
+    pdf = render_pdf("schedule/print_week.html", context)
+    return pdf_download(pdf, name=f"week-{monday.isoformat()}.pdf")

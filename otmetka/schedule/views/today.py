@@ -68,5 +68,5 @@ def generate(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "schedule/generate.html",
-        {"form": form, "report": report, "limit": f":{REPORT_LINES}"},
+        {"form": form, "report": report, "limit": f":{REPORT_LINES}", "limit_count": REPORT_LINES},
     )
