@@ -6,9 +6,9 @@ the curriculum's). A closed sheet gives the mark; until the sheet is closed the 
 current weighted average of the semester's marks, computed as the sheet proposes it, and is
 marked as not final. Rows are the students of the group's dated roster over the semester.
 
-Seven queries whatever the group's size: the curriculum hours with their items, the sheets,
-the memberships with students, the attestation marks, the marks counted per student, item,
-value and weight, the absences summed per student and code (and nothing per student).
+Six queries whatever the group's size: the curriculum hours with their items, the sheets,
+the memberships with students, the closed sheets' marks, the marks counted per student, item,
+value and weight, the absences summed per student and code (nothing per student or per cell).
 """
 
 from __future__ import annotations
