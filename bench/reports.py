@@ -1,7 +1,10 @@
-"""Benchmark of the contingent report (issue 6: ≤ 1 s for the `college` demo on a date).
+"""Benchmarks of the reports.
 
-- ``contingent_report``: the director's «Контингент на дату» page for today, whole college, as a
-  warm process; seconds is the slowest run, with p50/p95 and the page's query count.
+- ``contingent_report`` (issue 6: ≤ 1 s for the `college` demo on a date): the director's
+  «Контингент на дату» page for today, whole college, as a warm process; seconds is the slowest
+  run, with p50/p95 and the page's query count.
+- ``group_summary`` (issue 12: p95 ≤ 200 ms): the deputy's сводная ведомость of the demo's
+  largest group for the current semester, through the page.
 
 Django is set up by `bench.run` before this runs; models are imported inside the function.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 from bench.harness import Context, Entry, benchmark, entry, measure
 
 DIRECTOR = "director"
+DEPUTY = "deputy"
 
 
 @benchmark("contingent_report")
@@ -57,3 +61,57 @@ def contingent_report(context: Context) -> Entry | None:
         rps=result["rps"],
         seconds=round(max(timing.samples_ms) / 1000, 3),
     )
+
+
+@benchmark("group_summary")
+def group_summary(context: Context) -> Entry | None:
+    """The deputy's сводная ведомость of the largest group for the current semester, through
+    the page (issue 12: p95 ≤ 200 ms)."""
+    from django.db.models import Count, Q
+    from django.test import Client
+    from django.urls import reverse
+
+    from otmetka.academics.models import Group
+    from otmetka.accounts.models import User
+    from otmetka.lib.dates import local_today
+    from otmetka.reports.summary import semester_on
+
+    user = User.objects.filter(username=DEPUTY).select_related("person").first()
+    if user is None or user.person is None:
+        context.notes.append("group_summary: в демо нет пользователя deputy")
+        return None
+    organization_id = user.person.organization_id
+    today = local_today(user.person.organization.timezone)
+    period = semester_on(organization_id, today)
+    if period is None:
+        context.notes.append("group_summary: в демо нет семестров")
+        return None
+    on_roll = Q(memberships__date_from__lte=period.date_to) & (
+        Q(memberships__date_to__isnull=True) | Q(memberships__date_to__gte=period.date_from)
+    )
+    group = (
+        Group.objects.filter(organization_id=organization_id)
+        .annotate(students=Count("memberships__student", filter=on_roll, distinct=True))
+        .order_by("-students", "pk")
+        .first()
+    )
+    if group is None:
+        context.notes.append("group_summary: в демо нет групп")
+        return None
+    client = Client()
+    client.force_login(user)
+    url = f"{reverse('reports:group_summary', kwargs={'group_id': group.pk})}?period={period.pk}"
+    client.get(url)  # the first request of a session writes the session
+
+    def open_report() -> None:
+        response = client.get(url)
+        if response.status_code != 200 or b"summary-grid" not in response.content:
+            raise RuntimeError(f"group summary answered {response.status_code}")
+
+    timing = measure(open_report, repeat=max(context.repeat, 20), warmup=context.warmup)
+    students = getattr(group, "students", 0)
+    context.notes.append(
+        f"group_summary: заместитель директора, группа {group.name}, {period}, "
+        f"обучающихся {students}; цель p95 ≤ 200 мс"
+    )
+    return timing.as_entry("group_summary")

@@ -193,3 +193,34 @@ def get_workload_for_user_or_404(actor: ActiveRole, workload_id: int) -> Workloa
         "academic_year", "teacher__person", "group__curriculum", "item", "subgroup"
     )
     return get_object_or_404(lines, pk=workload_id)
+
+
+# Group reports (сводная ведомость): who may see every mark of a group. `reports.all` and
+# `journal.view_all` reach the organization (a department head bound to a department: its
+# groups), `reports.own_group` the groups the actor curates.
+GROUP_REPORT_RIGHTS = ("reports.all", "journal.view_all", "reports.own_group")
+
+
+def group_reports_visible_to(actor: ActiveRole) -> QuerySet[Group]:
+    """The groups whose reports the actor may open."""
+    groups = Group.objects.filter(organization_id=actor.organization_id)
+    if actor.has_any("reports.all", "journal.view_all"):
+        department_id = department_scope(actor)
+        return groups if department_id is None else groups.filter(department_id=department_id)
+    if actor.has("reports.own_group") and actor.employee_id is not None:
+        curated = Group.curators.through.objects.filter(employee_id=actor.employee_id)
+        return groups.filter(pk__in=curated.values("group_id"))
+    return groups.none()
+
+
+def can_view_group_reports(actor: ActiveRole, group: Group) -> bool:
+    """The same scope as `group_reports_visible_to`, for one group; no query when the
+    group's curators were prefetched."""
+    if group.organization_id != actor.organization_id:
+        return False
+    if actor.has_any("reports.all", "journal.view_all"):
+        department_id = department_scope(actor)
+        return department_id is None or group.department_id == department_id
+    if actor.has("reports.own_group") and actor.employee_id is not None:
+        return actor.employee_id in curator_ids(group)
+    return False

@@ -67,6 +67,12 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Сотрудники"), "people:staff_list", ("staff.view",)),
     MenuItem(_("Загрузка и выгрузка"), "contingent:index", ("students.edit_all", "staff.edit")),
     MenuItem(_("Контингент"), "reports:contingent", ("reports.all", "movement.view")),
+    # academics.permissions.GROUP_REPORT_RIGHTS (this layer is below academics).
+    MenuItem(
+        _("Сводная ведомость"),
+        "reports:group_summary_choose",
+        ("reports.all", "journal.view_all", "reports.own_group"),
+    ),
     # Every right that orders a document (documents.kinds.document_rights; a test keeps them
     # equal): the books, exports and printed journals built in the background.
     MenuItem(

@@ -117,6 +117,20 @@ def sheet_roll(sheet: journal_models.AttestationSheet) -> list[people_models.Stu
     return list(students.filter(pk__in=on_roll.values("student_id")))
 
 
+def semester_marks(
+    *, group_id: int, item_ids: Collection[int], period: org_models.Period
+) -> QuerySet[journal_models.Mark]:
+    """The marks a semester's attestation is proposed from: every journal of the group × items
+    in the period's academic year, lessons of the semester that were not cancelled."""
+    return journal_models.Mark.objects.filter(
+        lesson__workload__group_id=group_id,
+        lesson__workload__item_id__in=list(item_ids),
+        lesson__workload__academic_year_id=period.academic_year_id,
+        lesson__date__gte=period.date_from,
+        lesson__date__lte=period.date_to,
+    ).exclude(lesson__status=journal_models.Lesson.Status.CANCELLED)
+
+
 def attestation_sheet_rows(sheet: journal_models.AttestationSheet) -> list[SheetRow]:
     """The sheet's students with their marks, by surname (2 queries)."""
     marks = {

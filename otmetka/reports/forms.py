@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from otmetka.academics.models import Group
 from otmetka.lib.forms import DateField
-from otmetka.org.models import Department
+from otmetka.org.models import Department, Period
 
 
 class _DepartmentForm(forms.Form):
@@ -57,3 +59,39 @@ class BookForm(_DepartmentForm):
         if letter and not letter.isalpha():
             raise forms.ValidationError(_("Введите одну букву."))
         return letter
+
+
+class _PeriodChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} {obj.academic_year.name}"
+
+
+class SummaryPeriodForm(forms.Form):
+    """The semester of a group report: any semester of the organization's academic years."""
+
+    period = _PeriodChoice(
+        label=_("Семестр"), queryset=Period.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Period.objects.semesters()
+            .filter(academic_year__organization_id=organization_id)
+            .select_related("academic_year")
+            .order_by("-date_from")
+        )
+
+
+class GroupSummaryForm(SummaryPeriodForm):
+    """The semester and the group of the сводная ведомость; groups within the actor's scope."""
+
+    group = forms.ModelChoiceField(label=_("Группа"), queryset=Group.objects.none())
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = groups.order_by("name")

@@ -16,4 +16,18 @@ urlpatterns = [
         "alphabetical.xlsx", views.alphabetical_export, {"kind": "xlsx"}, name="alphabetical_xlsx"
     ),
     path("alphabetical.pdf", views.alphabetical_export, {"kind": "pdf"}, name="alphabetical_pdf"),
+    path("group-summary/", views.group_summary_choose, name="group_summary_choose"),
+    path("group-summary/<int:group_id>/", views.group_summary_view, name="group_summary"),
+    path(
+        "group-summary/<int:group_id>.xlsx",
+        views.group_summary_export,
+        {"kind": "xlsx"},
+        name="group_summary_xlsx",
+    ),
+    path(
+        "group-summary/<int:group_id>.pdf",
+        views.group_summary_export,
+        {"kind": "pdf"},
+        name="group_summary_pdf",
+    ),
 ]

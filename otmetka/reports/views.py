@@ -1,23 +1,41 @@
-"""Contingent reports: on a date, movement for a period, the alphabetical book."""
+"""Reports: the contingent on a date, movement for a period, the alphabetical book, and the
+сводная ведомость of a group for a semester."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from otmetka.academics.permissions import group_reports_visible_to
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.documents.permissions import documents_visible_to
 from otmetka.documents.services import document_request
 from otmetka.lib.dates import local_today
+from otmetka.lib.downloads import pdf_download, xlsx_download
 from otmetka.lib.views import paginate, query_without_page
 from otmetka.reports import documents, selectors
-from otmetka.reports.forms import BookForm, ContingentForm, MovementForm
-from otmetka.reports.permissions import REPORT_RIGHTS
+from otmetka.reports.forms import (
+    BookForm,
+    ContingentForm,
+    GroupSummaryForm,
+    MovementForm,
+    SummaryPeriodForm,
+)
+from otmetka.reports.permissions import REPORT_RIGHTS, SUMMARY_RIGHTS, get_report_group_or_404
+from otmetka.reports.summary import GroupSummary, group_figures, group_summary, semester_on
+from otmetka.reports.summary_files import (
+    count_headers,
+    summary_file_name,
+    summary_pdf,
+    summary_xlsx,
+)
 from otmetka.reports.tables import Table, pdf_response, xlsx_response
 
 RECENT_DOCUMENTS = 5  # the user's latest documents of the book, listed on its page
@@ -189,3 +207,71 @@ def alphabetical_export(request: HttpRequest, kind: str) -> HttpResponse:
         params=params,
     )
     return redirect("documents:detail", document_id=document.pk)
+
+
+# --- The сводная ведомость of a group ---------------------------------------------------------
+
+
+def _summary_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> GroupSummaryForm:
+    role = role_of(request)
+    return GroupSummaryForm(
+        data,
+        organization_id=role.organization_id,
+        groups=group_reports_visible_to(role),
+        initial=initial,
+    )
+
+
+@right_required(*SUMMARY_RIGHTS)
+def group_summary_choose(request: HttpRequest) -> HttpResponse:
+    """The filters: a semester and a group; the chosen report has an address of its own."""
+    role = role_of(request)
+    form = _summary_form(
+        request, request.GET or None, {"period": semester_on(role.organization_id, _today(role))}
+    )
+    if form.is_bound and form.is_valid():
+        url = reverse("reports:group_summary", kwargs={"group_id": form.cleaned_data["group"].pk})
+        return redirect(f"{url}?{urlencode({'period': form.cleaned_data['period'].pk})}")
+    return render(request, "reports/group_summary.html", {"form": form, "summary": None})
+
+
+def _summary(request: HttpRequest, group_id: int) -> GroupSummary:
+    """The group (404 outside the actor's scope) in the semester asked for, or the current."""
+    role = role_of(request)
+    group = get_report_group_or_404(role, group_id)
+    form = SummaryPeriodForm(request.GET or None, organization_id=role.organization_id)
+    if not form.is_bound:
+        period = semester_on(role.organization_id, _today(role))
+    elif form.is_valid():
+        period = form.cleaned_data["period"]
+    else:
+        raise Http404
+    if period is None:
+        raise Http404
+    return group_summary(group, period)
+
+
+@right_required(*SUMMARY_RIGHTS)
+def group_summary_view(request: HttpRequest, group_id: int) -> HttpResponse:
+    summary = _summary(request, group_id)
+    form = _summary_form(request, None, {"period": summary.period, "group": summary.group})
+    return render(
+        request,
+        "reports/group_summary.html",
+        {
+            "form": form,
+            "summary": summary,
+            "figures": group_figures(summary),
+            "count_headers": count_headers(),
+            "query": urlencode({"period": summary.period.pk}),
+        },
+    )
+
+
+@right_required(*SUMMARY_RIGHTS)
+def group_summary_export(request: HttpRequest, group_id: int, kind: str) -> HttpResponse:
+    summary = _summary(request, group_id)
+    if kind == "xlsx":
+        return xlsx_download(summary_xlsx(summary), name=summary_file_name(summary, "xlsx"))
+    content = summary_pdf(summary, organization=role_of(request).organization)
+    return pdf_download(content, name=summary_file_name(summary, "pdf"))

@@ -29,6 +29,7 @@ from otmetka.academics.permissions import (
     can_edit_group,
     can_edit_subgroups,
     can_manage_group_access,
+    can_view_group_reports,
     department_scope,
     get_group_for_user_or_404,
     get_membership_for_user_or_404,
@@ -161,6 +162,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "can_edit": can_edit_group(role, group),
         "can_edit_subgroups": can_edit_subgroups(role, group),
         "can_manage_access": can_manage_group_access(role, group),
+        "can_view_reports": can_view_group_reports(role, group),
         # Links only to the cards the actor may open (a curator: not a leaver of past years).
         "cards": cards_openable_by(role, students),
     })

@@ -29,11 +29,9 @@ from otmetka.journal.models import (
     AttestationSheet,
     JournalHistory,
     JournalUnlock,
-    Lesson,
-    Mark,
 )
 from otmetka.journal.permissions import journals_visible_to
-from otmetka.journal.selectors import sheet_roll
+from otmetka.journal.selectors import semester_marks, sheet_roll
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.org.models import Period
@@ -178,15 +176,8 @@ def sheet_propose(*, actor: ActiveRole, sheet: AttestationSheet) -> int:
     roll = sheet_roll(sheet)
     period = sheet.period
     marks = (
-        Mark.objects.filter(
-            lesson__workload__group_id=sheet.group_id,
-            lesson__workload__item_id=sheet.item_id,
-            lesson__workload__academic_year_id=period.academic_year_id,
-            lesson__date__gte=period.date_from,
-            lesson__date__lte=period.date_to,
-            student_id__in=[student.pk for student in roll],
-        )
-        .exclude(lesson__status=Lesson.Status.CANCELLED)
+        semester_marks(group_id=sheet.group_id, item_ids=[sheet.item_id], period=period)
+        .filter(student_id__in=[student.pk for student in roll])
         .values_list("student_id", "value", "work_kind__weight")
     )
     by_student: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
@@ -197,7 +188,7 @@ def sheet_propose(*, actor: ActiveRole, sheet: AttestationSheet) -> int:
     to_update: list[AttestationMark] = []
     proposed_count = 0
     for student in roll:
-        proposal = _proposal(sheet.form, weighted_average(by_student.get(student.pk, [])))
+        proposal = proposal_for(sheet.form, weighted_average(by_student.get(student.pk, [])))
         if proposal:
             proposed_count += 1
         row = existing.get(student.pk)
@@ -213,7 +204,8 @@ def sheet_propose(*, actor: ActiveRole, sheet: AttestationSheet) -> int:
     return proposed_count
 
 
-def _proposal(form: str, average: Decimal | None) -> str:
+def proposal_for(form: str, average: Decimal | None) -> str:
+    """The sheet's mark a weighted average suggests: зачтено from 3, else the rounded mark."""
     if average is None:
         return ""
     if form == AttestationForm.CREDIT:

@@ -1,0 +1,36 @@
+"""The report benchmarks: the сводная ведомость of the demo's largest group is measured."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from bench.harness import BENCHMARKS, Context
+from bench.reports import group_summary
+
+
+def test_the_group_summary_benchmark_is_registered() -> None:
+    import bench.run  # noqa: F401  (registers every benchmark)
+
+    assert {"contingent_report", "group_summary"} <= set(BENCHMARKS)
+
+
+@pytest.mark.django_db
+def test_group_summary_on_the_demo_college(now: Any) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    context = Context(repeat=2, warmup=1)
+    result = group_summary(context)
+    assert result is not None and result["name"] == "group_summary"
+    assert result["queries"] is not None and result["queries"] > 0
+    assert 0 < result["p50_ms"] <= result["p95_ms"]
+    assert context.notes[0].startswith("group_summary: заместитель директора, группа ")
+
+
+@pytest.mark.django_db
+def test_group_summary_steps_aside_without_a_deputy() -> None:
+    context = Context(repeat=1, warmup=0)
+    assert group_summary(context) is None
+    assert context.notes == ["group_summary: в демо нет пользователя deputy"]
