@@ -5,6 +5,7 @@ from otmetka.reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("contingent/", views.contingent, name="contingent"),
     path("contingent.xlsx", views.contingent_export, {"kind": "xlsx"}, name="contingent_xlsx"),
     path("contingent.pdf", views.contingent_export, {"kind": "pdf"}, name="contingent_pdf"),

@@ -21,6 +21,7 @@ from otmetka.lib.dates import local_today
 from otmetka.lib.downloads import pdf_download, xlsx_download
 from otmetka.lib.views import paginate, query_without_page
 from otmetka.reports import documents, selectors
+from otmetka.reports.catalogue import all_report_rights, entries_for
 from otmetka.reports.forms import (
     BookForm,
     ContingentForm,
@@ -39,6 +40,13 @@ from otmetka.reports.summary_files import (
 from otmetka.reports.tables import Table, pdf_response, xlsx_response
 
 RECENT_DOCUMENTS = 5  # the user's latest documents of the book, listed on its page
+
+
+@right_required(*all_report_rights())
+def index(request: HttpRequest) -> HttpResponse:
+    """The reports the active role may open, by section."""
+    sections = entries_for(role_of(request).rights)
+    return render(request, "reports/index.html", {"sections": sections})
 
 
 def _today(role: ActiveRole) -> dt.date:
