@@ -77,6 +77,12 @@ RIGHTS: tuple[Right, ...] = (
     Right("reports.own", _REPORTS, _("Свои отчёты преподавателя")),
     Right("reports.own_group", _REPORTS, _("Отчёты по своей группе")),
     Right("reports.all", _REPORTS, _("Все отчёты")),
+    Right(
+        "summary.prepare",
+        _REPORTS,
+        _("Подготовка и распечатка сводных ведомостей (своего отделения, своей группы)"),
+    ),
+    Right("summary.approve", _REPORTS, _("Согласование и визирование сводных ведомостей")),
     Right("diary.view_own", _DIARY, _("Свой дневник (дневник своих детей)")),
     Right("messages.send", _DIARY, _("Переписка")),
     Right(
@@ -160,6 +166,8 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "movement.view",
             "timetable.edit",
             "reports.all",
+            "summary.prepare",
+            "summary.approve",
             "messages.write_all_groups",
             "announcements.publish_all",
         }
@@ -176,6 +184,7 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "journal.view_own_group",
             "journal.attendance_reasons",
             "reports.own_group",
+            "summary.prepare",
             "messages.write_own_group",
             "announcements.publish_own_group",
         }
@@ -214,10 +223,12 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "movement.view",
             "movement.edit",
             "reports.all",
+            "summary.prepare",
         }
     ),
     Role.SECRETARY: frozenset(
-        _STAFF_BASE | {"students.view_all", "students.edit_all", "groups.view_all"}
+        _STAFF_BASE
+        | {"students.view_all", "students.edit_all", "groups.view_all", "summary.prepare"}
     ),
     Role.METHODIST: frozenset(_STAFF_BASE | {"programs.edit", "groups.view_all"}),
     Role.STUDENT: frozenset({"diary.view_own", "timetable.view", "messages.send"}),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.academics.models import Group
 from otmetka.lib.forms import DateField
 from otmetka.org.models import Department, Period
+from otmetka.reports.approval import STEP_LABELS
 
 
 class _DepartmentForm(forms.Form):
@@ -69,9 +70,7 @@ class _PeriodChoice(forms.ModelChoiceField):
 class SummaryPeriodForm(forms.Form):
     """The semester of a group report: any semester of the organization's academic years."""
 
-    period = _PeriodChoice(
-        label=_("Семестр"), queryset=Period.objects.none(), empty_label=None
-    )
+    period = _PeriodChoice(label=_("Семестр"), queryset=Period.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,3 +94,18 @@ class GroupSummaryForm(SummaryPeriodForm):
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = groups.order_by("name")
+
+
+class SummaryStepForm(SummaryPeriodForm):
+    """One step of a сводная ведомость's approval, for the semester it is about."""
+
+    step = forms.ChoiceField(choices=[])
+    comment = forms.CharField(
+        label=_("Замечание"), required=False, max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["step"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(step, label) for step, label in STEP_LABELS.items()]

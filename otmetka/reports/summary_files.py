@@ -128,8 +128,9 @@ def summary_xlsx(summary: GroupSummary) -> bytes:
     )
 
 
-def summary_pdf(summary: GroupSummary, *, organization: Any) -> bytes:
-    """A4 landscape, the title and «стр. N из M» on every page, signature lines at the end."""
+def summary_pdf(summary: GroupSummary, *, organization: Any, approval: Any = None) -> bytes:
+    """A4 landscape, the title and «стр. N из M» on every page, signature lines at the end,
+    and where the approval stands (reports.approval.ApprovalView): an unagreed print says so."""
     title = summary_title(summary)
     return render_pdf(
         "reports/group_summary_pdf.html",
@@ -140,6 +141,8 @@ def summary_pdf(summary: GroupSummary, *, organization: Any) -> bytes:
             "subtitle": summary_subtitle(summary),
             "figures": group_figures(summary),
             "count_headers": count_headers(),
+            "approval": approval,
+            "tz": organization.timezone,
         },
         header=f"{organization.name} · {title} · {summary.period}",
     )

@@ -20,6 +20,11 @@ urlpatterns = [
     path("group-summary/", views.group_summary_choose, name="group_summary_choose"),
     path("group-summary/<int:group_id>/", views.group_summary_view, name="group_summary"),
     path(
+        "group-summary/<int:group_id>/approval/",
+        views.group_summary_step,
+        name="group_summary_step",
+    ),
+    path(
         "group-summary/<int:group_id>.xlsx",
         views.group_summary_export,
         {"kind": "xlsx"},

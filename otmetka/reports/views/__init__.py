@@ -13,14 +13,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from otmetka.academics.permissions import group_reports_visible_to
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.documents.permissions import documents_visible_to
 from otmetka.documents.services import document_request
 from otmetka.lib.dates import local_today
 from otmetka.lib.downloads import pdf_download, xlsx_download
-from otmetka.lib.views import paginate, query_without_page
+from otmetka.lib.errors import DomainError
+from otmetka.lib.views import form_error, paginate, query_without_page
 from otmetka.reports import documents, selectors
+from otmetka.reports.approval import approval_view, summary_approval_step
 from otmetka.reports.catalogue import all_report_rights, entries_for
 from otmetka.reports.forms import (
     BookForm,
@@ -28,8 +29,14 @@ from otmetka.reports.forms import (
     GroupSummaryForm,
     MovementForm,
     SummaryPeriodForm,
+    SummaryStepForm,
 )
-from otmetka.reports.permissions import REPORT_RIGHTS, SUMMARY_RIGHTS, get_report_group_or_404
+from otmetka.reports.permissions import (
+    REPORT_RIGHTS,
+    SUMMARY_RIGHTS,
+    get_summary_group_or_404,
+    summary_groups_visible_to,
+)
 from otmetka.reports.summary import GroupSummary, group_figures, group_summary, semester_on
 from otmetka.reports.summary_files import (
     count_headers,
@@ -225,7 +232,7 @@ def _summary_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> G
     return GroupSummaryForm(
         data,
         organization_id=role.organization_id,
-        groups=group_reports_visible_to(role),
+        groups=summary_groups_visible_to(role),
         initial=initial,
     )
 
@@ -246,7 +253,7 @@ def group_summary_choose(request: HttpRequest) -> HttpResponse:
 def _summary(request: HttpRequest, group_id: int) -> GroupSummary:
     """The group (404 outside the actor's scope) in the semester asked for, or the current."""
     role = role_of(request)
-    group = get_report_group_or_404(role, group_id)
+    group = get_summary_group_or_404(role, group_id)
     form = SummaryPeriodForm(request.GET or None, organization_id=role.organization_id)
     if not form.is_bound:
         period = semester_on(role.organization_id, _today(role))
@@ -262,18 +269,57 @@ def _summary(request: HttpRequest, group_id: int) -> GroupSummary:
 @right_required(*SUMMARY_RIGHTS)
 def group_summary_view(request: HttpRequest, group_id: int) -> HttpResponse:
     summary = _summary(request, group_id)
+    return _summary_page(request, summary, SummaryStepForm(organization_id=0))
+
+
+def _summary_page(
+    request: HttpRequest, summary: GroupSummary, step_form: SummaryStepForm, status: int = 200
+) -> HttpResponse:
+    role = role_of(request)
     form = _summary_form(request, None, {"period": summary.period, "group": summary.group})
     return render(
         request,
         "reports/group_summary.html",
         {
             "form": form,
+            "step_form": step_form,
+            "approval": approval_view(role, summary),
+            "tz": role.organization.timezone,
             "summary": summary,
             "figures": group_figures(summary),
             "count_headers": count_headers(),
             "query": urlencode({"period": summary.period.pk}),
         },
+        status=status,
     )
+
+
+@require_POST
+@right_required("summary.prepare", "summary.approve")
+def group_summary_step(request: HttpRequest, group_id: int) -> HttpResponse:
+    """One step of the approval; a refusal is shown on the ведомость and changes nothing."""
+    role = role_of(request)
+    group = get_summary_group_or_404(role, group_id)
+    form = SummaryStepForm(request.POST, organization_id=role.organization_id)
+    if form.is_valid():
+        period = form.cleaned_data["period"]
+        try:
+            summary_approval_step(
+                actor=role,
+                group=group,
+                period=period,
+                step=form.cleaned_data["step"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            url = reverse("reports:group_summary", kwargs={"group_id": group.pk})
+            return redirect(f"{url}?{urlencode({'period': period.pk})}")
+    period = form.cleaned_data.get("period") or semester_on(role.organization_id, _today(role))
+    if period is None:
+        raise Http404
+    return _summary_page(request, group_summary(group, period), form, status=400)
 
 
 @right_required(*SUMMARY_RIGHTS)
@@ -281,5 +327,8 @@ def group_summary_export(request: HttpRequest, group_id: int, kind: str) -> Http
     summary = _summary(request, group_id)
     if kind == "xlsx":
         return xlsx_download(summary_xlsx(summary), name=summary_file_name(summary, "xlsx"))
-    content = summary_pdf(summary, organization=role_of(request).organization)
+    role = role_of(request)
+    content = summary_pdf(
+        summary, organization=role.organization, approval=approval_view(role, summary)
+    )
     return pdf_download(content, name=summary_file_name(summary, "pdf"))
