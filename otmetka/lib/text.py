@@ -9,10 +9,13 @@ from enum import Enum
 from functools import cache
 
 from django.utils.formats import number_format
+from django.utils.translation import ngettext
 from pytrovich.detector import PetrovichGenderDetector
 from pytrovich.enums import Case as _PetrovichCase
 from pytrovich.enums import Gender, NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
+
+from otmetka.lib.errors import DomainError
 
 _RU_ORDER = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _RU_RANK = {letter: index for index, letter in enumerate(_RU_ORDER)}
@@ -150,3 +153,19 @@ def grouped(value: object) -> object:
 def by_sex(sex: str, *, male: str, female: str, unknown: str) -> str:
     """The text that agrees with the person: «зачислен», «зачислена», or «зачислен(а)»."""
     return {MALE: male, FEMALE: female}.get(sex, unknown)
+
+
+def bounded_text(value: str | None, *, limit: int, field: str) -> str:
+    """Typed text, trimmed, refused when longer than its column (never cut silently)."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise DomainError(
+            ngettext(
+                "Не длиннее %(limit)s знака (сейчас %(length)s).",
+                "Не длиннее %(limit)s знаков (сейчас %(length)s).",
+                limit,
+            )
+            % {"limit": limit, "length": len(text)},
+            field=field,
+        )
+    return text

@@ -24,7 +24,7 @@ from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.text import by_sex
+from otmetka.lib.text import bounded_text, by_sex
 from otmetka.movement.models import ExpulsionReason, Order, OrderItem, OrderKind
 from otmetka.movement.permissions import can_edit_order
 from otmetka.org.models import AcademicYear
@@ -142,7 +142,7 @@ def order_create(
         number=number,
         date=date,
         kind=kind,
-        title=(title or "").strip()[:300],
+        title=bounded_text(title, limit=300, field="title"),
         basis=(basis or "").strip(),
         created_by=actor.user,
     )
@@ -219,7 +219,7 @@ def order_item_add(
         order=order,
         student=student,
         effective_date=effective_date,
-        note=(note or "").strip()[:300],
+        note=bounded_text(note, limit=300, field="note"),
     )
     if kind in OUT_OF_GROUP:
         current = _group_on(student, effective_date)
@@ -309,11 +309,11 @@ def order_cancel(*, actor: ActiveRole, order: Order, reason: str) -> Order:
         )
     if locked.status == Status.CANCELLED:
         raise DomainError(_("Приказ уже отменён."))
-    reason = (reason or "").strip()
+    reason = bounded_text(reason, limit=300, field="reason")
     if not reason:
         raise DomainError(_("Укажите причину отмены приказа."), field="reason")
     order.cancelled_by, order.cancelled_at = actor.user, timezone.now()
-    order.cancel_reason = reason[:300]
+    order.cancel_reason = reason
     _status_change(actor, order, Status.CANCELLED, reason)
     order.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
     return order

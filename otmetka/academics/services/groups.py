@@ -23,6 +23,7 @@ from otmetka.accounts.permissions import ActiveRole
 from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_change, audit_delete, audit_record, snapshot
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import bounded_text
 from otmetka.org.models import Department
 from otmetka.people import services as people_services
 from otmetka.people.models import Employee, Student
@@ -241,7 +242,7 @@ def membership_add(
     _check_overlap(student=student, group=group, date_from=date_from, date_to=date_to)
     membership = Membership.objects.create(
         group=group, student=student, date_from=date_from, date_to=date_to,
-        basis=(basis or "").strip()[:200],
+        basis=bounded_text(basis, limit=200, field="basis"),
     )
     audit_change(actor=actor.user, instance=membership, before=None,
                  organization_id=actor.organization_id, fields=MEMBERSHIP_FIELDS)

@@ -33,6 +33,7 @@ from otmetka.journal.permissions import can_edit_journal, can_edit_lesson
 from otmetka.journal.selectors import next_unused_topic
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import bounded_text
 from otmetka.lib.uploads import upload_check
 from otmetka.org.models import Period, Room
 from otmetka.people.models import Employee
@@ -147,7 +148,8 @@ def lesson_create(
     _check_pair(workload, date, pair_number)
     _check_hours(hours)
     _check_topic(workload, topic)
-    if topic is None and not topic_text.strip() and source == Lesson.Source.MANUAL:
+    topic_text = bounded_text(topic_text, limit=500, field="topic_text")
+    if topic is None and not topic_text and source == Lesson.Source.MANUAL:
         topic = next_unused_topic(workload)
     if teacher is None:
         teacher = workload.teacher
@@ -166,7 +168,7 @@ def lesson_create(
         hours=hours,
         lesson_type=lesson_type,
         topic=topic,
-        topic_text=topic_text.strip()[:500],
+        topic_text=topic_text,
         homework=homework.strip(),
         teacher=teacher,
         source=source,
@@ -206,6 +208,8 @@ def lesson_update(*, actor: ActiveRole, lesson: Lesson, **fields: Any) -> Lesson
         _check_pair(workload, lesson.date, fields["pair_number"], exclude=lesson.pk)
     if "lesson_type" in fields and fields["lesson_type"] not in LessonType.values:
         raise DomainError(_("Неизвестный вид занятия."), field="lesson_type")
+    if "topic_text" in fields:
+        fields["topic_text"] = bounded_text(fields["topic_text"], limit=500, field="topic_text")
     before = _lesson_state(lesson)
     for name, value in fields.items():
         if isinstance(value, str):
@@ -291,7 +295,7 @@ def substitution_set(
         raise DomainError(
             _("Замещающий и отсутствующий — один и тот же человек."), field="substitute"
         )
-    reason = reason.strip()
+    reason = bounded_text(reason, limit=300, field="reason")
     if not reason:
         raise DomainError(_("Укажите причину замещения."), field="reason")
     # Who conducted a lesson is part of the record (and of the hours delivered): it is locked
@@ -303,7 +307,7 @@ def substitution_set(
         defaults={
             "absent_teacher": absent_teacher,
             "substitute": substitute,
-            "reason": reason[:300],
+            "reason": reason,
             "created_by": actor.user,
         },
     )

@@ -32,7 +32,7 @@ from otmetka.journal.services.work_kinds import work_kinds_ensure_defaults
 from otmetka.journal.tasks import notify_cell_change
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.lib.text import FEMALE, MALE
+from otmetka.lib.text import FEMALE, MALE, bounded_text
 from otmetka.people.models import Student
 
 logger = logging.getLogger(__name__)
@@ -382,7 +382,7 @@ def mark_update(
     if work_kind_id is not None and work_kind_id != mark.work_kind_id:
         mark.work_kind = _work_kind(organization_id, lesson, work_kind_id)
     if comment is not None:
-        mark.comment = comment.strip()[:500]
+        mark.comment = bounded_text(comment, limit=500, field="comment")
     new = {"work_kind": mark.work_kind_id, "comment": mark.comment}
     if new == old:
         return mark

@@ -20,6 +20,7 @@ from otmetka.journal.models import ABSENCE_CODES, Attendance, AttendanceCode, Jo
 from otmetka.journal.permissions import can_set_attendance_reasons
 from otmetka.lib.dates import week_monday
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import bounded_text
 
 REASON_CODES = (
     AttendanceCode.ABSENT,
@@ -65,7 +66,7 @@ def _apply(*, actor: ActiveRole, attendance: Attendance, code: str, note: str) -
         )
     if attendance.code not in ABSENCE_CODES:
         raise DomainError(_("Это не пропуск занятия."), field="code")
-    note = (note or "").strip()[:300]
+    note = bounded_text(note, limit=300, field="note")
     if attendance.code == code and attendance.note == note:
         return attendance
     unlock_reason = lesson_guard(workload=workload, day=attendance.lesson.date, field="code")

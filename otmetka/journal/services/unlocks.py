@@ -17,6 +17,7 @@ from otmetka.audit.services import audit_record
 from otmetka.journal.models import JournalUnlock, UnlockRequest
 from otmetka.journal.permissions import can_unlock
 from otmetka.lib.errors import DomainError, NotAllowed
+from otmetka.lib.text import bounded_text
 from otmetka.notifications.models import Notification
 from otmetka.notifications.services import notify
 
@@ -29,10 +30,10 @@ def _check_scope(actor: ActiveRole, workload: Workload) -> None:
 
 
 def _clean_reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
+    reason = bounded_text(reason, limit=500, field=field)
     if not reason:
         raise DomainError(_("Укажите основание."), field=field)
-    return reason[:500]
+    return reason
 
 
 @transaction.atomic
@@ -148,7 +149,7 @@ def unlock_request_answer(
         raise NotAllowed(_("Разблокировать журналы вы не можете."))
     if request.status != UnlockRequest.Status.PENDING:
         raise DomainError(_("На этот запрос уже ответили."))
-    answer = (answer or "").strip()[:500]
+    answer = bounded_text(answer, limit=500, field="answer")
     if grant:
         if valid_until is None:
             raise DomainError(_("Укажите, до какого времени открыть журнал."), field="valid_until")

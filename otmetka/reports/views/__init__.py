@@ -316,7 +316,12 @@ def group_summary_step(request: HttpRequest, group_id: int) -> HttpResponse:
         else:
             url = reverse("reports:group_summary", kwargs={"group_id": group.pk})
             return redirect(f"{url}?{urlencode({'period': period.pk})}")
-    period = form.cleaned_data.get("period") or semester_on(role.organization_id, _today(role))
+    # The ведомость the refusal is shown on: the semester posted, if it is one.
+    shown = SummaryPeriodForm(request.POST, organization_id=role.organization_id)
+    if shown.is_valid():
+        period = shown.cleaned_data["period"]
+    else:
+        period = semester_on(role.organization_id, _today(role))
     if period is None:
         raise Http404
     return _summary_page(request, group_summary(group, period), form, status=400)
