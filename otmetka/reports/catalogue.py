@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.permissions import GROUP_REPORT_RIGHTS
+from otmetka.schedule.services.hours import HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ReportEntry:
 
 CONTINGENT = _("Контингент")
 RESULTS = _("Успеваемость")
+TEACHING = _("Преподавание")
 
 CATALOGUE: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -54,6 +56,16 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         "reports:group_summary_choose",
         GROUP_REPORT_RIGHTS,
         _("Итоговые отметки группы по всем дисциплинам за семестр, пропуски, средний балл."),
+    ),
+    ReportEntry(
+        TEACHING,
+        _("Реестр замещений"),
+        "reports:substitutions",
+        (*HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT),
+        _(
+            "Кто кого замещал, в какой группе и по какой дисциплине, часы и причина; XLSX для "
+            "расчёта оплаты."
+        ),
     ),
 )
 

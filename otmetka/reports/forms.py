@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.academics.models import Group
 from otmetka.lib.forms import DateField
 from otmetka.org.models import Department, Period
+from otmetka.people.models import Employee
 
 
 class _DepartmentForm(forms.Form):
@@ -95,3 +96,59 @@ class GroupSummaryForm(SummaryPeriodForm):
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = groups.order_by("name")
+
+
+class _TeacherChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person.full_name)
+
+
+class PeriodForm(forms.Form):
+    """Any period of dates, at most `max_days` long (a teacher's and a curator's reports)."""
+
+    max_days = 366
+
+    date_from = DateField(label=_("С"))
+    date_to = DateField(label=_("По"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if isinstance(start, dt.date) and isinstance(end, dt.date):
+            if start > end:
+                self.add_error("date_to", _("Конец периода раньше его начала."))
+            elif (end - start).days >= self.max_days:
+                self.add_error("date_to", _("Период не длиннее года."))
+        return data
+
+
+class SubstitutionsForm(PeriodForm):
+    """The register's period; those who see every substitution also choose a department and a
+    teacher (who substituted or was substituted)."""
+
+    department = forms.ModelChoiceField(
+        label=_("Отделение"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("все отделения"),
+    )
+    teacher = _TeacherChoice(
+        label=_("Преподаватель"),
+        queryset=Employee.objects.none(),
+        required=False,
+        empty_label=_("все преподаватели"),
+    )
+
+    def __init__(self, *args: Any, organization_id: int, everyone: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not everyone:
+            del self.fields["department"], self.fields["teacher"]
+            return
+        department = self.fields["department"]
+        teacher = self.fields["teacher"]
+        assert isinstance(department, forms.ModelChoiceField)
+        assert isinstance(teacher, forms.ModelChoiceField)
+        department.queryset = Department.objects.filter(organization_id=organization_id)
+        teacher.queryset = Employee.objects.filter(
+            person__organization_id=organization_id
+        ).select_related("person")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import substitutions as substitution_views
 
 app_name = "reports"
 
@@ -30,5 +31,18 @@ urlpatterns = [
         views.group_summary_export,
         {"kind": "pdf"},
         name="group_summary_pdf",
+    ),
+    path("substitutions/", substitution_views.substitutions, name="substitutions"),
+    path(
+        "substitutions.xlsx",
+        substitution_views.substitutions_export,
+        {"kind": "xlsx"},
+        name="substitutions_xlsx",
+    ),
+    path(
+        "substitutions.pdf",
+        substitution_views.substitutions_export,
+        {"kind": "pdf"},
+        name="substitutions_pdf",
     ),
 ]
