@@ -59,6 +59,16 @@ CATALOGUE: tuple[ReportEntry, ...] = (
     ),
     ReportEntry(
         TEACHING,
+        _("Итоги успеваемости по дисциплинам"),
+        "reports:teacher_results",
+        ("reports.own", "reports.all"),
+        _(
+            "Журналы преподавателя за период: отметки 5–2, средний балл, успеваемость, "
+            "качество, пропуски, проведено часов против плана."
+        ),
+    ),
+    ReportEntry(
+        TEACHING,
         _("Реестр замещений"),
         "reports:substitutions",
         (*HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT),

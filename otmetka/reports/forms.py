@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from otmetka.academics.models import Group
+from otmetka.academics.models import Group, Workload
 from otmetka.lib.forms import DateField
 from otmetka.org.models import Department, Period
 from otmetka.people.models import Employee
@@ -104,12 +104,13 @@ class _TeacherChoice(forms.ModelChoiceField):
 
 
 class PeriodForm(forms.Form):
-    """Any period of dates, at most `max_days` long (a teacher's and a curator's reports)."""
+    """Any period of dates, at most `max_days` long (a teacher's and a curator's reports); a
+    date left out is the page's default."""
 
     max_days = 366
 
-    date_from = DateField(label=_("С"))
-    date_to = DateField(label=_("По"))
+    date_from = DateField(label=_("С"), required=False)
+    date_to = DateField(label=_("По"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,4 +152,24 @@ class SubstitutionsForm(PeriodForm):
         department.queryset = Department.objects.filter(organization_id=organization_id)
         teacher.queryset = Employee.objects.filter(
             person__organization_id=organization_id
+        ).select_related("person")
+
+
+class TeacherResultsForm(PeriodForm):
+    """The period of a teacher's results; those who oversee teachers also choose the teacher."""
+
+    teacher = _TeacherChoice(
+        label=_("Преподаватель"), queryset=Employee.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organization_id: int, everyone: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not everyone:
+            del self.fields["teacher"]
+            return
+        teacher = self.fields["teacher"]
+        assert isinstance(teacher, forms.ModelChoiceField)
+        teachers = Workload.objects.filter(group__organization_id=organization_id)
+        teacher.queryset = Employee.objects.filter(
+            person__organization_id=organization_id, pk__in=teachers.values("teacher_id")
         ).select_related("person")

@@ -2,6 +2,7 @@ from django.urls import path
 
 from otmetka.reports import views
 from otmetka.reports.views import substitutions as substitution_views
+from otmetka.reports.views import teacher_results as teacher_results_views
 
 app_name = "reports"
 
@@ -44,5 +45,18 @@ urlpatterns = [
         substitution_views.substitutions_export,
         {"kind": "pdf"},
         name="substitutions_pdf",
+    ),
+    path("teacher-results/", teacher_results_views.teacher_results_view, name="teacher_results"),
+    path(
+        "teacher-results.xlsx",
+        teacher_results_views.teacher_results_export,
+        {"kind": "xlsx"},
+        name="teacher_results_xlsx",
+    ),
+    path(
+        "teacher-results.pdf",
+        teacher_results_views.teacher_results_export,
+        {"kind": "pdf"},
+        name="teacher_results_pdf",
     ),
 ]
