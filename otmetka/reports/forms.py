@@ -173,3 +173,26 @@ class TeacherResultsForm(PeriodForm):
         teacher.queryset = Employee.objects.filter(
             person__organization_id=organization_id, pk__in=teachers.values("teacher_id")
         ).select_related("person")
+
+
+class MeetingForm(PeriodForm):
+    """The period and the layout of the group report for a parents' meeting."""
+
+    TABLE = "table"
+    PAGES = "pages"
+
+    layout = forms.ChoiceField(
+        label=_("Вид"),
+        choices=[(TABLE, _("одна таблица")), (PAGES, _("страница на каждого обучающегося"))],
+        required=False,
+    )
+
+
+class MeetingChooseForm(MeetingForm):
+    group = forms.ModelChoiceField(label=_("Группа"), queryset=Group.objects.none())
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = groups.order_by("name")

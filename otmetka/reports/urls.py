@@ -1,6 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import parents_meeting as meeting_views
 from otmetka.reports.views import substitutions as substitution_views
 from otmetka.reports.views import teacher_results as teacher_results_views
 
@@ -58,5 +59,23 @@ urlpatterns = [
         teacher_results_views.teacher_results_export,
         {"kind": "pdf"},
         name="teacher_results_pdf",
+    ),
+    path("parents-meeting/", meeting_views.parents_meeting_choose, name="parents_meeting_choose"),
+    path(
+        "parents-meeting/<int:group_id>/",
+        meeting_views.parents_meeting_view,
+        name="parents_meeting",
+    ),
+    path(
+        "parents-meeting/<int:group_id>.xlsx",
+        meeting_views.parents_meeting_export,
+        {"kind": "xlsx"},
+        name="parents_meeting_xlsx",
+    ),
+    path(
+        "parents-meeting/<int:group_id>.pdf",
+        meeting_views.parents_meeting_export,
+        {"kind": "pdf"},
+        name="parents_meeting_pdf",
     ),
 ]
