@@ -17,7 +17,7 @@ from otmetka.journal.models import Attendance, Lesson, Mark, WorkKind
 from otmetka.journal.tests.factories_grid import make_lesson, make_student
 from otmetka.test import BASE_QUERIES, World
 
-PERIOD = {"date_from": "2026-11-01", "date_to": "2026-11-16"}
+PERIOD: dict[str, Any] = {"date_from": "2026-11-01", "date_to": "2026-11-16"}
 
 
 def url(

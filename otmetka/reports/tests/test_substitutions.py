@@ -18,7 +18,7 @@ from otmetka.reports.substitutions import substitution_register
 from otmetka.schedule.services.hours import hours_by_teacher
 from otmetka.test import BASE_QUERIES, TODAY, World
 
-NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+NOVEMBER: dict[str, Any] = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
 
 
 def url(name: str = "reports:substitutions", **query: str) -> str:

@@ -18,7 +18,7 @@ from otmetka.journal.tests.factories_grid import make_lesson, make_plan, make_st
 from otmetka.org.models import Department
 from otmetka.test import BASE_QUERIES, World
 
-NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+NOVEMBER: dict[str, Any] = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
 
 
 def url(name: str = "reports:teacher_results", **query: Any) -> str:
