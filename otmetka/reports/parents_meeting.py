@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from otmetka.academics.models import Group, Membership, Workload
 from otmetka.journal.averages import weighted_average
-from otmetka.journal.models import ABSENCE_CODES, EXCUSED_CODES, NUMERIC_MARKS, Attendance, Mark
+from otmetka.journal.models import (
+    ABSENCE_CODES,
+    EXCUSED_CODES,
+    NUMERIC_MARKS,
+    Attendance,
+    Lesson,
+    Mark,
+)
 from otmetka.lib.pdf import render_pdf
 from otmetka.lib.tables import Sheet, xlsx_bytes
 
@@ -116,7 +123,7 @@ def parents_meeting_report(group: Group, date_from: dt.date, date_to: dt.date) -
     }
     marks = (
         Mark.objects.filter(**lessons)
-        .exclude(lesson__status="cancelled")
+        .exclude(lesson__status=Lesson.Status.CANCELLED)
         .order_by("lesson__date", "lesson__pair_number", "lesson_id", "slot")
         .values_list("student_id", "lesson__workload__item_id", "value", "work_kind__weight")
     )
@@ -129,7 +136,7 @@ def parents_meeting_report(group: Group, date_from: dt.date, date_to: dt.date) -
         cell.weighted.append((value, Decimal(weight)))
     absences = (
         Attendance.objects.filter(**lessons, code__in=ABSENCE_CODES)
-        .exclude(lesson__status="cancelled")
+        .exclude(lesson__status=Lesson.Status.CANCELLED)
         .values_list("student_id", "code")
         .annotate(hours=Sum("lesson__hours"))
         .order_by()
