@@ -71,7 +71,14 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(
         _("Отчёты"),
         "reports:index",
-        ("reports.all", "movement.view", "journal.view_all", "reports.own_group"),
+        (
+            "reports.all",
+            "movement.view",
+            "journal.view_all",
+            "reports.own_group",
+            "timetable.edit",
+            "reports.own",
+        ),
     ),
     # Every right that orders a document (documents.kinds.document_rights; a test keeps them
     # equal): the books, exports and printed journals built in the background.

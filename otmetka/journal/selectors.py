@@ -396,6 +396,9 @@ class GridCell:
     on_roll: bool = True
     absent: bool = False
     student_id: int = 0
+    # The cell as data (for the workbook): its marks by slot, and its attendance code.
+    values: list[str] = field(default_factory=list)
+    code: str | None = None
 
 
 @dataclass
@@ -585,6 +588,8 @@ def journal_grid(
                     on_roll=row.on_day(lesson.date),
                     absent=absent,
                     student_id=row.student_id,
+                    values=values,
+                    code=code,
                 )
             )
             row.marks_count += len(values)

@@ -3,6 +3,7 @@ from django.urls import path  # noqa: F401
 from otmetka.journal.views import attestation as attestation_views  # attestation
 from otmetka.journal.views import grid as grid_views  # grid
 from otmetka.journal.views import lessons as lesson_views  # lessons
+from otmetka.journal.views import marks_export as marks_export_views  # marks as XLSX
 from otmetka.journal.views import plans as plan_views  # КТП
 from otmetka.journal.views import printing as printing_views  # printing
 from otmetka.journal.views import reasons as reasons_views  # attendance reasons
@@ -15,6 +16,7 @@ urlpatterns: list = [
     # === grid, lessons, marks, unlocks (grid engineer) ===
     path("", grid_views.journal_list, name="journal_list"),
     path("<int:workload_id>/", grid_views.grid, name="grid"),
+    path("<int:workload_id>/marks.xlsx", marks_export_views.marks_xlsx, name="marks_xlsx"),
     path("<int:workload_id>/lessons/new/", lesson_views.lesson_create_view, name="lesson_create"),
     path("lessons/<int:lesson_id>/", lesson_views.lesson_detail, name="lesson_detail"),
     path("lessons/<int:lesson_id>/delete/", lesson_views.lesson_delete_view,

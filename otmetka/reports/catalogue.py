@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.permissions import GROUP_REPORT_RIGHTS
+from otmetka.schedule.services.hours import HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ReportEntry:
 
 CONTINGENT = _("Контингент")
 RESULTS = _("Успеваемость")
+TEACHING = _("Преподавание")
 
 CATALOGUE: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -54,6 +56,36 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         "reports:group_summary_choose",
         GROUP_REPORT_RIGHTS,
         _("Итоговые отметки группы по всем дисциплинам за семестр, пропуски, средний балл."),
+    ),
+    ReportEntry(
+        RESULTS,
+        _("Отчёт группы к родительскому собранию"),
+        "reports:parents_meeting_choose",
+        GROUP_REPORT_RIGHTS,
+        _(
+            "Текущие отметки и пропуски группы за период: одной таблицей или страница на "
+            "каждого обучающегося, для печати."
+        ),
+    ),
+    ReportEntry(
+        TEACHING,
+        _("Итоги успеваемости по дисциплинам"),
+        "reports:teacher_results",
+        ("reports.own", "reports.all"),
+        _(
+            "Журналы преподавателя за период: отметки 5–2, средний балл, успеваемость, "
+            "качество, пропуски, проведено часов против плана."
+        ),
+    ),
+    ReportEntry(
+        TEACHING,
+        _("Реестр замещений"),
+        "reports:substitutions",
+        (*HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT),
+        _(
+            "Кто кого замещал, в какой группе и по какой дисциплине, часы и причина; XLSX для "
+            "расчёта оплаты."
+        ),
     ),
 )
 

@@ -9,9 +9,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from otmetka.academics.models import Group
+from otmetka.academics.models import Group, Workload
 from otmetka.lib.forms import DateField
 from otmetka.org.models import Department, Period
+from otmetka.people.models import Employee
 from otmetka.reports.approval import STEP_LABELS
 
 
@@ -109,3 +110,103 @@ class SummaryStepForm(SummaryPeriodForm):
         field = self.fields["step"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(step, label) for step, label in STEP_LABELS.items()]
+
+
+class _TeacherChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person.full_name)
+
+
+class PeriodForm(forms.Form):
+    """Any period of dates, at most `max_days` long (a teacher's and a curator's reports); a
+    date left out is the page's default."""
+
+    max_days = 366
+
+    date_from = DateField(label=_("С"), required=False)
+    date_to = DateField(label=_("По"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if isinstance(start, dt.date) and isinstance(end, dt.date):
+            if start > end:
+                self.add_error("date_to", _("Конец периода раньше его начала."))
+            elif (end - start).days >= self.max_days:
+                self.add_error("date_to", _("Период не длиннее года."))
+        return data
+
+
+class SubstitutionsForm(PeriodForm):
+    """The register's period; those who see every substitution also choose a department and a
+    teacher (who substituted or was substituted)."""
+
+    department = forms.ModelChoiceField(
+        label=_("Отделение"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("все отделения"),
+    )
+    teacher = _TeacherChoice(
+        label=_("Преподаватель"),
+        queryset=Employee.objects.none(),
+        required=False,
+        empty_label=_("все преподаватели"),
+    )
+
+    def __init__(self, *args: Any, organization_id: int, everyone: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not everyone:
+            del self.fields["department"], self.fields["teacher"]
+            return
+        department = self.fields["department"]
+        teacher = self.fields["teacher"]
+        assert isinstance(department, forms.ModelChoiceField)
+        assert isinstance(teacher, forms.ModelChoiceField)
+        department.queryset = Department.objects.filter(organization_id=organization_id)
+        teacher.queryset = Employee.objects.filter(
+            person__organization_id=organization_id
+        ).select_related("person")
+
+
+class TeacherResultsForm(PeriodForm):
+    """The period of a teacher's results; those who oversee teachers also choose the teacher."""
+
+    teacher = _TeacherChoice(
+        label=_("Преподаватель"), queryset=Employee.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organization_id: int, everyone: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not everyone:
+            del self.fields["teacher"]
+            return
+        teacher = self.fields["teacher"]
+        assert isinstance(teacher, forms.ModelChoiceField)
+        teachers = Workload.objects.filter(group__organization_id=organization_id)
+        teacher.queryset = Employee.objects.filter(
+            person__organization_id=organization_id, pk__in=teachers.values("teacher_id")
+        ).select_related("person")
+
+
+class MeetingForm(PeriodForm):
+    """The period and the layout of the group report for a parents' meeting."""
+
+    TABLE = "table"
+    PAGES = "pages"
+
+    layout = forms.ChoiceField(
+        label=_("Вид"),
+        choices=[(TABLE, _("одна таблица")), (PAGES, _("страница на каждого обучающегося"))],
+        required=False,
+    )
+
+
+class MeetingChooseForm(MeetingForm):
+    group = forms.ModelChoiceField(label=_("Группа"), queryset=Group.objects.none())
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = groups.order_by("name")

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import parents_meeting as meeting_views
+from otmetka.reports.views import substitutions as substitution_views
+from otmetka.reports.views import teacher_results as teacher_results_views
 
 app_name = "reports"
 
@@ -35,5 +38,49 @@ urlpatterns = [
         views.group_summary_export,
         {"kind": "pdf"},
         name="group_summary_pdf",
+    ),
+    path("substitutions/", substitution_views.substitutions, name="substitutions"),
+    path(
+        "substitutions.xlsx",
+        substitution_views.substitutions_export,
+        {"kind": "xlsx"},
+        name="substitutions_xlsx",
+    ),
+    path(
+        "substitutions.pdf",
+        substitution_views.substitutions_export,
+        {"kind": "pdf"},
+        name="substitutions_pdf",
+    ),
+    path("teacher-results/", teacher_results_views.teacher_results_view, name="teacher_results"),
+    path(
+        "teacher-results.xlsx",
+        teacher_results_views.teacher_results_export,
+        {"kind": "xlsx"},
+        name="teacher_results_xlsx",
+    ),
+    path(
+        "teacher-results.pdf",
+        teacher_results_views.teacher_results_export,
+        {"kind": "pdf"},
+        name="teacher_results_pdf",
+    ),
+    path("parents-meeting/", meeting_views.parents_meeting_choose, name="parents_meeting_choose"),
+    path(
+        "parents-meeting/<int:group_id>/",
+        meeting_views.parents_meeting_view,
+        name="parents_meeting",
+    ),
+    path(
+        "parents-meeting/<int:group_id>.xlsx",
+        meeting_views.parents_meeting_export,
+        {"kind": "xlsx"},
+        name="parents_meeting_xlsx",
+    ),
+    path(
+        "parents-meeting/<int:group_id>.pdf",
+        meeting_views.parents_meeting_export,
+        {"kind": "pdf"},
+        name="parents_meeting_pdf",
     ),
 ]

@@ -40,8 +40,16 @@ def test_the_curator_sees_the_group_reports_only(world: World) -> None:
     assert "Контингент на дату" not in labels
 
 
-def test_a_teacher_without_report_rights_is_refused(world: World) -> None:
-    assert world.client_for("teacher").get(reverse("reports:index")).status_code == 403
+def test_a_teacher_sees_their_own_reports_only(world: World) -> None:
+    labels = _labels(world, "teacher")
+    assert "Реестр замещений" in labels
+    assert "Сводная ведомость успеваемости" not in labels
+    assert "Контингент на дату" not in labels
+
+
+def test_a_role_without_report_rights_is_refused(world: World) -> None:
+    assert world.client_for("student").get(reverse("reports:index")).status_code == 403
+    assert world.client_for("hr").get(reverse("reports:index")).status_code == 403
 
 
 def test_entries_for_follows_the_rights() -> None:
