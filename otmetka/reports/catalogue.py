@@ -25,6 +25,7 @@ class ReportEntry:
 
 CONTINGENT = _("Контингент")
 RESULTS = _("Успеваемость")
+CERTIFICATES = _("Справки")
 
 CATALOGUE: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -54,6 +55,13 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         "reports:group_summary_choose",
         GROUP_REPORT_RIGHTS,
         _("Итоговые отметки группы по всем дисциплинам за семестр, пропуски, средний балл."),
+    ),
+    ReportEntry(
+        CERTIFICATES,
+        _("Журнал регистрации выданных справок"),
+        "certificates:register",
+        ("certificates.issue",),
+        _("Справки с места учёбы и об обучении: номер, дата, обучающийся, куда выдана, кто выдал."),
     ),
 )
 
