@@ -54,3 +54,32 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"№ {self.number}/{self.year}"
+
+
+class CertificateRequest(models.Model):
+    """A student's request for a certificate, which the secretary fulfils by issuing it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("ожидает")
+        ISSUED = "issued", _("выдана")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(
+        "people.Student", on_delete=models.PROTECT, related_name="certificate_requests"
+    )
+    kind = models.CharField(_("вид справки"), max_length=16, choices=Certificate.Kind.choices)
+    presented_to = models.CharField(_("для предъявления"), max_length=300)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        verbose_name = _("заявка на справку")
+        verbose_name_plural = _("заявки на справки")
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

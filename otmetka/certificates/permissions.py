@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from otmetka.certificates.models import Certificate
+from otmetka.accounts.roles import Role
+from otmetka.certificates.models import Certificate, CertificateRequest
 from otmetka.people.models import Student
 from otmetka.people.permissions import can_issue_certificates, students_visible_to
 
@@ -39,4 +40,28 @@ def certificates_visible_to(actor: ActiveRole) -> QuerySet[Certificate]:
 def get_certificate_for_user_or_404(actor: ActiveRole, certificate_id: int) -> Certificate:
     return get_object_or_404(
         certificates_visible_to(actor).select_related("student__person"), pk=certificate_id
+    )
+
+
+def own_student(actor: ActiveRole) -> Student | None:
+    """The student the actor is, when acting as a student of the organization."""
+    if actor.role != Role.STUDENT:
+        return None
+    return (
+        Student.objects.filter(
+            person__user_id=actor.user.pk, person__organization_id=actor.organization_id
+        )
+        .select_related("person")
+        .first()
+    )
+
+
+def pending_requests(actor: ActiveRole) -> QuerySet[CertificateRequest]:
+    """Students' requests waiting for the actor to issue them."""
+    if not can_issue_certificates(actor):
+        return CertificateRequest.objects.none()
+    return CertificateRequest.objects.filter(
+        organization_id=actor.organization_id,
+        status=CertificateRequest.Status.PENDING,
+        student__in=certificate_students(actor),
     )

@@ -6,6 +6,7 @@ app_name = "certificates"
 
 urlpatterns = [
     path("", views.register, name="register"),
+    path("my/", views.my_requests, name="my_requests"),
     path("register.xlsx", views.register_xlsx, name="register_xlsx"),
     path("students/<int:student_id>/issue/", views.issue, name="issue"),
     path("<int:certificate_id>/", views.detail, name="detail"),

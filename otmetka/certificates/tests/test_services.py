@@ -22,9 +22,12 @@ ENROLMENT = Certificate.Kind.ENROLMENT
 RECORD = Certificate.Kind.STUDY_RECORD
 
 
-def issue(world: World, kind: str = ENROLMENT, **extra: str) -> Certificate:
+def issue(world: World, kind: str = ENROLMENT, presented_to: str = "") -> Certificate:
     return certificate_issue(
-        actor=world.actor("secretary"), student=world.college.student, kind=kind, **extra
+        actor=world.actor("secretary"),
+        student=world.college.student,
+        kind=kind,
+        presented_to=presented_to,
     )
 
 
@@ -110,7 +113,12 @@ def test_bad_input_is_refused_and_creates_nothing(
     world: World, extra: dict[str, str], message: str
 ) -> None:
     with pytest.raises(DomainError, match=message):
-        certificate_issue(actor=world.actor("secretary"), student=world.college.student, **extra)
+        certificate_issue(
+            actor=world.actor("secretary"),
+            student=world.college.student,
+            kind=extra["kind"],
+            presented_to=extra.get("presented_to", ""),
+        )
     assert not Certificate.objects.exists()
     assert not AuditEvent.objects.filter(object_type="certificates.certificate").exists()
 

@@ -322,8 +322,9 @@ def test_register_query_budget_does_not_grow(world: World, django_assert_num_que
     issued(world)
     client.get(REGISTER)  # warm the session and the rights
 
-    # the groups of the filter, the count and the page of certificates (with person, group)
-    with django_assert_num_queries(BASE_QUERIES + 3):
+    # the students' pending requests, the groups of the filter, the count and the page of
+    # certificates (with person and group)
+    with django_assert_num_queries(BASE_QUERIES + 4):
         client.get(REGISTER)
     for number in range(15):
         person = Person.objects.create(
@@ -332,6 +333,77 @@ def test_register_query_budget_does_not_grow(world: World, django_assert_num_que
         student = Student.objects.create(person=person)
         world.college.group.memberships.create(student=student, date_from=dt.date(2026, 9, 1))
         issued(world, student=student)
-    with django_assert_num_queries(BASE_QUERIES + 3):
+    with django_assert_num_queries(BASE_QUERIES + 4):
         response = client.get(REGISTER)
     assert len(response.context["page"]) == 16
+
+
+# --- A student's request ------------------------------------------------------------------------
+
+MY = reverse("certificates:my_requests")
+
+
+def test_student_asks_and_the_secretary_fulfils(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from otmetka.certificates.models import CertificateRequest
+    from otmetka.notifications.models import Notification
+
+    student_client = world.client_for("student")
+    assert MY in student_client.get(reverse("diary:week")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = student_client.post(MY, {"kind": RECORD, "presented_to": "в Отделение СФР"})
+    assert response.status_code == 302
+    asked = CertificateRequest.objects.get()
+    assert (asked.student, asked.kind, asked.status) == (
+        world.college.student,
+        RECORD,
+        CertificateRequest.Status.PENDING,
+    )
+    secretary = world.user("secretary")
+    assert Notification.objects.filter(user=secretary, title__contains="Студентов Иван").exists()
+    # The secretary sees it on the register page; the stranger college does not.
+    client = world.client_for("secretary")
+    assert [r.pk for r in client.get(REGISTER).context["requests"]] == [asked.pk]
+    stranger = world.client_for(world.stranger.users["secretary"])
+    assert stranger.get(REGISTER).context["requests"] == []
+    issue_url = reverse("certificates:issue", kwargs={"student_id": world.college.student.pk})
+    assert stranger.get(f"{issue_url}?request={asked.pk}").status_code == 404
+    page = client.get(f"{issue_url}?request={asked.pk}")
+    assert page.context["form"].initial == {"kind": RECORD, "presented_to": "в Отделение СФР"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{issue_url}?request={asked.pk}", {"kind": RECORD, "presented_to": "в СФР"})
+    asked.refresh_from_db()
+    assert asked.status == CertificateRequest.Status.ISSUED
+    assert asked.certificate is not None and asked.certificate.number == 1
+    assert client.get(REGISTER).context["requests"] == []
+    assert Notification.objects.filter(
+        user=world.user("student"), title__contains="Справка готова"
+    ).exists()
+    assert "выдана: № 1/2026 от 16.11.2026" in student_client.get(MY).content.decode()
+    # Fulfilled once: the same request cannot be used again.
+    assert client.get(f"{issue_url}?request={asked.pk}").status_code == 404
+
+
+def test_only_a_student_asks_and_for_themself(world: World) -> None:
+    assert world.client_for("parent").get(MY).status_code == 403
+    assert world.client_for("teacher").get(MY).status_code == 403
+    assert world.client_for("secretary").get(MY).status_code == 403
+    world.client_for("other_student").post(MY, {"kind": ENROLMENT})
+    assert [r.student_id for r in world.client_for("student").get(MY).context["requests"]] == []
+
+
+def test_bad_request_input_and_too_many_requests_create_nothing(world: World) -> None:
+    from otmetka.certificates.models import CertificateRequest
+
+    client = world.client_for("student")
+    response = client.post(MY, {"kind": "diploma"})
+    assert "kind" in response.context["form"].errors
+    assert not CertificateRequest.objects.exists()
+    for _number in range(3):
+        assert client.post(MY, {"kind": ENROLMENT}).status_code == 302
+    response = client.post(MY, {"kind": ENROLMENT})
+    assert response.context["form"].non_field_errors() == [
+        "Уже ждут выдачи 3 заявки: дождитесь их выполнения."
+    ]
+    assert CertificateRequest.objects.count() == 3
