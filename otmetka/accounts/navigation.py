@@ -71,7 +71,13 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(
         _("Отчёты"),
         "reports:index",
-        ("reports.all", "movement.view", "journal.view_all", "reports.own_group"),
+        (
+            "reports.all",
+            "movement.view",
+            "journal.view_all",
+            "reports.own_group",
+            "certificates.issue",
+        ),
     ),
     # Every right that orders a document (documents.kinds.document_rights; a test keeps them
     # equal): the books, exports and printed journals built in the background.
