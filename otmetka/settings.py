@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "otmetka.messaging",
     "otmetka.diary",
     "otmetka.reports",
+    "otmetka.certificates",
     "otmetka.contingent",
     "otmetka.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("messages/", include("otmetka.messaging.urls")),
     path("diary/", include("otmetka.diary.urls")),
     path("reports/", include("otmetka.reports.urls")),
+    path("certificates/", include("otmetka.certificates.urls")),
     path("contingent/", include("otmetka.contingent.urls")),
     path("documents/", include("otmetka.documents.urls")),
     path("i18n/", include(("django.conf.urls.i18n", "i18n"), namespace="i18n")),

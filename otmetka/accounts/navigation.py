@@ -78,6 +78,9 @@ MENU: tuple[MenuItem, ...] = (
             "reports.own_group",
             "timetable.edit",
             "reports.own",
+            "certificates.issue",
+            "summary.prepare",
+            "summary.approve",
         ),
     ),
     # Every right that orders a document (documents.kinds.document_rights; a test keeps them

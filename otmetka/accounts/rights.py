@@ -35,6 +35,7 @@ _TIMETABLE = _("Расписание")
 _REPORTS = _("Отчёты")
 _DIARY = _("Дневник и переписка")
 _ANNOUNCEMENTS = _("Объявления")
+_CERTIFICATES = _("Справки")
 
 RIGHTS: tuple[Right, ...] = (
     Right("org.view", _ORG, _("Просмотр структуры организации")),
@@ -109,6 +110,11 @@ RIGHTS: tuple[Right, ...] = (
         _("Объявления для всей организации, роли или любой группы"),
     ),
     Right("announcements.publish_own_group", _ANNOUNCEMENTS, _("Объявления для своей группы")),
+    Right(
+        "certificates.issue",
+        _CERTIFICATES,
+        _("Выдача справок обучающимся и журнал регистрации выданных справок"),
+    ),
 )
 RIGHTS_BY_CODE = {right.code: right for right in RIGHTS}
 
@@ -126,6 +132,7 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "movement.view",
             "reports.all",
             "audit.view",
+            "certificates.issue",
             "messages.write_all_groups",
             "announcements.publish_all",
         }
@@ -168,6 +175,7 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
             "reports.all",
             "summary.prepare",
             "summary.approve",
+            "certificates.issue",
             "messages.write_all_groups",
             "announcements.publish_all",
         }
@@ -228,7 +236,14 @@ DEFAULT_RIGHTS: dict[str, frozenset[str]] = {
     ),
     Role.SECRETARY: frozenset(
         _STAFF_BASE
-        | {"students.view_all", "students.edit_all", "groups.view_all", "summary.prepare"}
+        | {
+            "students.view_all",
+            "students.edit_all",
+            "groups.view_all",
+            # Положение 4.9: the secretaries print the сводные ведомости and issue справки.
+            "summary.prepare",
+            "certificates.issue",
+        }
     ),
     Role.METHODIST: frozenset(_STAFF_BASE | {"programs.edit", "groups.view_all"}),
     Role.STUDENT: frozenset({"diary.view_own", "timetable.view", "messages.send"}),

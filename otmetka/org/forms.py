@@ -119,6 +119,24 @@ class OrganizationForm(forms.Form):
         label=_("Кто выдаёт реквизиты сотрудникам"), required=False, max_length=300,
         help_text=_("Показывается на странице входа, например: администратор АИС, каб. 214."),
     )
+    kpp = forms.CharField(label=_("КПП"), required=False, max_length=20,
+                          help_text=_("9 цифр; печатается в справках."))
+    ogrn = forms.CharField(label=_("ОГРН"), required=False, max_length=20,
+                           help_text=_("13 цифр; печатается в справках."))
+    phone = forms.CharField(label=_("Телефон"), required=False, max_length=100)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
+    license_details = forms.CharField(
+        label=_("Лицензия на образовательную деятельность"), required=False, max_length=300,
+        help_text=_("Например: № 1234 от 01.02.2016, выдана Комитетом по контролю, надзору "
+                    "и лицензированию в сфере образования Томской области."),
+    )
+    accreditation_details = forms.CharField(
+        label=_("Свидетельство о государственной аккредитации"), required=False, max_length=300,
+    )
+    director_name = forms.CharField(
+        label=_("Директор"), required=False, max_length=100,
+        help_text=_("Фамилия и инициалы для подписи в справках, например: Иванов И. И."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,18 @@ class Organization(models.Model):
     short_name = models.CharField(_("краткое наименование"), max_length=100, unique=True)
     inn = models.CharField(_("ИНН"), max_length=12, blank=True)
     address = models.CharField(_("адрес"), max_length=300, blank=True)
+    # The details a certificate or a letter of the college carries in its heading.
+    kpp = models.CharField(_("КПП"), max_length=9, blank=True)
+    ogrn = models.CharField(_("ОГРН"), max_length=13, blank=True)
+    phone = models.CharField(_("телефон"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    license_details = models.CharField(
+        _("лицензия на образовательную деятельность"), max_length=300, blank=True
+    )
+    accreditation_details = models.CharField(
+        _("свидетельство о государственной аккредитации"), max_length=300, blank=True
+    )
+    director_name = models.CharField(_("директор (Фамилия И. О.)"), max_length=100, blank=True)
     timezone = models.CharField(_("часовой пояс"), max_length=64, default="Asia/Tomsk")
     edit_lock_days = models.PositiveSmallIntegerField(
         _("срок редактирования отметок, дней"), default=30

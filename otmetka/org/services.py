@@ -11,6 +11,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
@@ -35,8 +37,13 @@ if TYPE_CHECKING:
 
 ORGANIZATION_FIELDS = (
     "name", "short_name", "inn", "address", "timezone", "edit_lock_days", "otp_valid_days",
-    "credentials_contact",
+    "credentials_contact", "kpp", "ogrn", "phone", "email", "license_details",
+    "accreditation_details", "director_name",
 )
+# The details printed in the heading of the college's certificates, with their lengths.
+DETAIL_FIELDS = {
+    "phone": 100, "license_details": 300, "accreditation_details": 300, "director_name": 100,
+}
 YEAR_FIELDS = ("name", "date_from", "date_to")
 PERIOD_FIELDS = ("academic_year", "kind", "number", "name", "date_from", "date_to")
 DEPARTMENT_FIELDS = ("name", "form_of_study")
@@ -153,6 +160,27 @@ def _check_inn(value: str) -> str:
     return inn
 
 
+def _check_digits(value: str, *, field: str, length: int, message: str) -> str:
+    """A code of exactly `length` digits (spaces ignored), or empty."""
+    digits = re.sub(r"\s", "", value or "")
+    if digits and not (digits.isdigit() and digits.isascii() and len(digits) == length):
+        raise DomainError(message, field=field)
+    return digits
+
+
+def _check_email(value: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        return ""
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise DomainError(_("Введите правильный адрес e-mail."), field="email") from None
+    if len(text) > 254:
+        raise DomainError(_("Не длиннее %(count)s символов.") % {"count": 254}, field="email")
+    return text
+
+
 def _check_range(value: int, bounds: tuple[int, int], *, field: str, message: str) -> int:
     low, high = bounds
     if value is None or not low <= value <= high:
@@ -193,8 +221,16 @@ def organization_update(
     edit_lock_days: int,
     otp_valid_days: int,
     credentials_contact: str,
+    kpp: str | None = None,
+    ogrn: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    license_details: str | None = None,
+    accreditation_details: str | None = None,
+    director_name: str | None = None,
 ) -> Organization:
-    """The actor's own organization: names, ИНН, address, time zone and the limits it sets."""
+    """The actor's own organization: names, ИНН, address, time zone and the limits it sets,
+    and the details its certificates carry (each left as it is when not given)."""
     _require_edit(actor)
     organization = Organization.objects.select_for_update().get(pk=actor.organization_id)
     before = snapshot(organization, ORGANIZATION_FIELDS)
@@ -217,6 +253,24 @@ def organization_update(
     organization.credentials_contact = _optional_text(
         credentials_contact, field="credentials_contact", max_length=300
     )
+    if kpp is not None:
+        organization.kpp = _check_digits(
+            kpp, field="kpp", length=9, message=_("КПП — 9 цифр; можно оставить пустым.")
+        )
+    if ogrn is not None:
+        organization.ogrn = _check_digits(
+            ogrn, field="ogrn", length=13, message=_("ОГРН — 13 цифр; можно оставить пустым.")
+        )
+    if email is not None:
+        organization.email = _check_email(email)
+    details = {
+        "phone": phone, "license_details": license_details,
+        "accreditation_details": accreditation_details, "director_name": director_name,
+    }
+    for field, value in details.items():
+        if value is not None:
+            setattr(organization, field,
+                    _optional_text(value, field=field, max_length=DETAIL_FIELDS[field]))
     _save(
         organization,
         message=_("Краткое наименование «%(name)s» уже занято другой организацией.")

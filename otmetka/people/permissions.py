@@ -274,6 +274,11 @@ def can_edit_contacts(actor: ActiveRole) -> bool:
     return actor.has_any("students.edit_all", "students.edit_contacts_own_group")
 
 
+def can_issue_certificates(actor: ActiveRole) -> bool:
+    """Справки с места учёбы и об обучении (the certificates app issues them)."""
+    return actor.has("certificates.issue")
+
+
 def can_mark_card_checked(actor: ActiveRole) -> bool:
     return can_edit_contacts(actor)
 

@@ -40,6 +40,7 @@ from otmetka.people.permissions import (
     can_edit_contacts,
     can_edit_staff,
     can_edit_student_card,
+    can_issue_certificates,
     can_link_guardians,
     can_mark_card_checked,
     can_record_consents,
@@ -236,6 +237,7 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
         "can_record_consents": changes and can_record_consents(role),
         "can_mark_checked": changes and can_mark_card_checked(role),
         "can_create_account": role.has("users.students"),
+        "can_issue_certificates": can_issue_certificates(role),
         "today": _today(role),
     })
 

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.permissions import GROUP_REPORT_RIGHTS
+from otmetka.reports.permissions import SUMMARY_RIGHTS
 from otmetka.schedule.services.hours import HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT
 
 
@@ -27,6 +28,7 @@ class ReportEntry:
 CONTINGENT = _("Контингент")
 RESULTS = _("Успеваемость")
 TEACHING = _("Преподавание")
+CERTIFICATES = _("Справки")
 
 CATALOGUE: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -54,7 +56,7 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         RESULTS,
         _("Сводная ведомость успеваемости"),
         "reports:group_summary_choose",
-        GROUP_REPORT_RIGHTS,
+        SUMMARY_RIGHTS,
         _("Итоговые отметки группы по всем дисциплинам за семестр, пропуски, средний балл."),
     ),
     ReportEntry(
@@ -86,6 +88,13 @@ CATALOGUE: tuple[ReportEntry, ...] = (
             "Кто кого замещал, в какой группе и по какой дисциплине, часы и причина; XLSX для "
             "расчёта оплаты."
         ),
+    ),
+    ReportEntry(
+        CERTIFICATES,
+        _("Журнал регистрации выданных справок"),
+        "certificates:register",
+        ("certificates.issue",),
+        _("Справки с места учёбы и об обучении: номер, дата, обучающийся, куда выдана, кто выдал."),
     ),
 )
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from otmetka.academics.models import CurriculumHours, Membership
 from otmetka.accounts.models import RoleAssignment
 from otmetka.accounts.permissions import effective_rights
+from otmetka.certificates.models import Certificate
 from otmetka.documents.models import Document
 from otmetka.journal.models import (
     AttestationSheet,
@@ -249,6 +250,14 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
         content_type="application/pdf",
     ).pk,
     "announcement_id": lambda w: _announcement(w).pk,
+    "certificate_id": lambda w: Certificate.objects.create(
+        organization=w.org, year=2026, number=1, kind=Certificate.Kind.ENROLMENT,
+        student=w.college.student, issued_on=dt.date(2026, 11, 16),
+        presented_to="по месту требования", issued_by=w.user("secretary"),
+        issued_by_name="Секретарёва Алла Борисовна", group=w.college.group,
+        content={"student": {"last_name": "Студентов", "first_name": "Иван",
+                             "middle_name": "Петрович"}, "organization": {"short_name": "ТПТ"}},
+    ).pk,
     "announcement_attachment_id": lambda w: AnnouncementAttachment.objects.create(
         announcement=_announcement(w),
         file=ContentFile(b"%PDF-1.4 test", name="notice.pdf"),
