@@ -1,6 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import debts
 
 app_name = "reports"
 
@@ -31,4 +32,13 @@ urlpatterns = [
         {"kind": "pdf"},
         name="group_summary_pdf",
     ),
+    path("debts/", debts.debts_view, name="debts"),
+    path("debts.xlsx", debts.debts_export, {"kind": "xlsx"}, name="debts_xlsx"),
+    path("debts.pdf", debts.debts_export, {"kind": "pdf"}, name="debts_pdf"),
+    path("debts/sheet/<int:sheet_id>/retake/", debts.retake_issue, name="retake_issue"),
+    path("retakes/<int:retake_sheet_id>/", debts.retake_sheet_view, name="retake_sheet"),
+    path(
+        "retakes/<int:retake_sheet_id>/result/", debts.retake_result, name="retake_result"
+    ),
+    path("retakes/<int:retake_sheet_id>.pdf", debts.retake_sheet_pdf, name="retake_sheet_pdf"),
 ]
