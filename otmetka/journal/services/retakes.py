@@ -131,7 +131,11 @@ def retake_sheet_issue(
     if deadline > today + dt.timedelta(days=366):
         raise DomainError(_("Срок пересдачи — не позже чем через год."), field="deadline")
     # The numbers of retake sheets run through the organization: one issuer at a time.
-    Organization.objects.select_for_update().filter(pk=sheet.group.organization_id).exists()
+    list(
+        Organization.objects.select_for_update()
+        .filter(pk=sheet.group.organization_id)
+        .values_list("pk", flat=True)
+    )
     # Lock the debts, in id order, before counting their retakes: two issuers of the same
     # debt wait for each other here, and the second sees the first one's retake.
     debts = list(
