@@ -511,3 +511,80 @@ class JournalHistory(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Journal history is append-only")
+
+
+class RetakeSheet(models.Model):
+    """Лист повторной аттестации: an individual экзаменационный лист (one student) or a retake
+    ведомость (several students of one attestation sheet), for the first or second retake.
+
+    The second retake is taken before a commission of three, named here as the examiners.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("экзаменационный лист")
+        GROUP = "group", _("ведомость повторной аттестации")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField(_("номер"))
+    kind = models.CharField(_("вид"), max_length=12, choices=Kind.choices)
+    sheet = models.ForeignKey(
+        AttestationSheet,
+        on_delete=models.PROTECT,
+        related_name="retake_sheets",
+        verbose_name=_("аттестационная ведомость"),
+    )
+    attempt = models.PositiveSmallIntegerField(_("пересдача"))
+    deadline = models.DateField(_("срок"))
+    examiners = models.ManyToManyField(
+        "people.Employee", related_name="+", verbose_name=_("экзаменаторы")
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("лист повторной аттестации")
+        verbose_name_plural = _("листы повторной аттестации")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "number"], name="retake_sheet_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(attempt__gte=1, attempt__lte=2), name="retake_sheet_attempt_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number}"
+
+
+class Retake(models.Model):
+    """One attempt to close a debt (an attestation mark of 2, н/я or не зачтено).
+
+    The result is its own row: the attestation mark it answers is never changed.
+    """
+
+    retake_sheet = models.ForeignKey(RetakeSheet, on_delete=models.PROTECT, related_name="retakes")
+    debt = models.ForeignKey(AttestationMark, on_delete=models.PROTECT, related_name="retakes")
+    attempt = models.PositiveSmallIntegerField(_("пересдача"))
+    value = models.CharField(_("отметка"), max_length=16, blank=True)
+    entered_at = models.DateTimeField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("пересдача")
+        verbose_name_plural = _("пересдачи")
+        ordering = ["debt", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["debt", "attempt"], name="retake_attempt_unique"),
+            models.CheckConstraint(
+                condition=Q(attempt__gte=1, attempt__lte=2), name="retake_attempt_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value

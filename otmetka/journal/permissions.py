@@ -14,9 +14,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from otmetka.academics.models import Workload
+from otmetka.academics.models import Group, Workload
+from otmetka.academics.permissions import department_scope, group_reports_visible_to
 from otmetka.accounts.permissions import ActiveRole
-from otmetka.journal.models import Lesson
+from otmetka.journal.models import AttestationSheet, Lesson, RetakeSheet
 
 # What a journal's pages show of it, fetched with it.
 GRID_JOINS = ("group__organization", "item", "subgroup", "teacher__person", "academic_year")
@@ -116,3 +117,53 @@ def can_set_attendance_reasons(actor: ActiveRole, workload: Workload) -> bool:
 
 def can_unlock(actor: ActiveRole) -> bool:
     return actor.has("journal.unlock")
+
+
+# --- Повторная аттестация ---------------------------------------------------------------------
+
+
+def can_issue_retakes(actor: ActiveRole, group: Group) -> bool:
+    """`journal.retakes` in the group's organization; a department head in their department."""
+    if group.organization_id != actor.organization_id or not actor.has("journal.retakes"):
+        return False
+    department_id = department_scope(actor)
+    return department_id is None or group.department_id == department_id
+
+
+def can_enter_retake(actor: ActiveRole, retake_sheet: RetakeSheet) -> bool:
+    """An examiner named on the sheet, or whoever may issue it (entering a paper sheet)."""
+    sheet = retake_sheet.sheet
+    if retake_sheet.organization_id != actor.organization_id:
+        return False
+    if can_issue_retakes(actor, sheet.group):
+        return True
+    employee_id = actor.employee_id
+    return employee_id is not None and any(
+        examiner.pk == employee_id for examiner in retake_sheet.examiners.all()
+    )
+
+
+def retake_sheets_visible_to(actor: ActiveRole) -> QuerySet[RetakeSheet]:
+    """Retake sheets of the groups whose reports the actor sees, and those naming them as an
+    examiner."""
+    sheets = RetakeSheet.objects.filter(organization_id=actor.organization_id)
+    visible = Q(sheet__group__in=group_reports_visible_to(actor))
+    if actor.has("journal.retakes"):
+        department_id = department_scope(actor)
+        if department_id is None:
+            return sheets
+        visible |= Q(sheet__group__department_id=department_id)
+    if actor.employee_id is not None:
+        visible |= Q(examiners=actor.employee_id)
+    return sheets.filter(pk__in=sheets.filter(visible).values("pk"))
+
+
+def retake_issue_sheets_for(actor: ActiveRole) -> QuerySet[AttestationSheet]:
+    """Closed attestation sheets the actor may issue retakes for (none without the right)."""
+    if not actor.has("journal.retakes"):
+        return AttestationSheet.objects.none()
+    sheets = AttestationSheet.objects.filter(
+        group__organization_id=actor.organization_id, status=AttestationSheet.Status.CLOSED
+    )
+    department_id = department_scope(actor)
+    return sheets if department_id is None else sheets.filter(group__department_id=department_id)

@@ -70,6 +70,13 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         ),
     ),
     ReportEntry(
+        RESULTS,
+        _("Академические задолженности"),
+        "reports:debts",
+        GROUP_REPORT_RIGHTS,
+        _("Обучающиеся с «2», «н/а» и «незачёт» по группам и отделениям; пересдачи."),
+    ),
+    ReportEntry(
         TEACHING,
         _("Итоги успеваемости по дисциплинам"),
         "reports:teacher_results",

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import Group, Workload
 from otmetka.lib.forms import DateField
-from otmetka.org.models import Department, Period
+from otmetka.org.models import AcademicYear, Department, Period
 from otmetka.people.models import Employee
 from otmetka.reports.approval import STEP_LABELS
+from otmetka.reports.debts import STATES
 
 
 class _DepartmentForm(forms.Form):
@@ -210,3 +211,104 @@ class MeetingChooseForm(MeetingForm):
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = groups.order_by("name")
+
+
+class _YearChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class DebtsForm(_DepartmentForm):
+    """Filters of the academic debts: year or semester, department, course, group, discipline,
+    state; groups within the actor's scope."""
+
+    year = _YearChoice(
+        label=_("Учебный год"),
+        queryset=AcademicYear.objects.none(),
+        required=False,
+        empty_label=_("все годы"),
+    )
+    period = _PeriodChoice(
+        label=_("Семестр"),
+        queryset=Period.objects.none(),
+        required=False,
+        empty_label=_("все семестры"),
+    )
+    course = forms.IntegerField(label=_("Курс"), required=False, min_value=1, max_value=6)
+    group = forms.ModelChoiceField(
+        label=_("Группа"), queryset=Group.objects.none(), required=False, empty_label=_("все")
+    )
+    discipline = forms.CharField(label=_("Дисциплина"), max_length=100, required=False)
+    state = forms.ChoiceField(label=_("Задолженности"), choices=(), required=False)
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        organization_id = kwargs["organization_id"]
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        for name, queryset in (
+            ("year", AcademicYear.objects.filter(organization_id=organization_id)),
+            (
+                "period",
+                Period.objects.semesters()
+                .filter(academic_year__organization_id=organization_id)
+                .select_related("academic_year")
+                .order_by("-date_from"),
+            ),
+            ("group", groups.order_by("name")),
+        ):
+            field = fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+        state = fields["state"]
+        assert isinstance(state, forms.ChoiceField)
+        state.choices = STATES
+
+    def clean_discipline(self) -> str:
+        return str(self.cleaned_data.get("discipline") or "").strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        year, period = data.get("year"), data.get("period")
+        if year is not None and period is not None and period.academic_year_id != year.pk:
+            self.add_error("period", _("Семестр не из выбранного учебного года."))
+        return data
+
+
+class RetakeIssueForm(forms.Form):
+    """Who retakes (debtors of one sheet), by when, before whom."""
+
+    students = forms.MultipleChoiceField(
+        label=_("Обучающиеся"), widget=forms.CheckboxSelectMultiple
+    )
+    deadline = DateField(label=_("Срок пересдачи"))
+    examiners = forms.ModelMultipleChoiceField(
+        label=_("Экзаменаторы (для второй пересдачи — три члена комиссии)"),
+        queryset=Employee.objects.none(),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        debtors: list[tuple[int, str]],
+        organization_id: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        students = self.fields["students"]
+        assert isinstance(students, forms.MultipleChoiceField)
+        students.choices = [(str(pk), name) for pk, name in debtors]
+        examiners = self.fields["examiners"]
+        assert isinstance(examiners, forms.ModelMultipleChoiceField)
+        examiners.queryset = (
+            Employee.objects.working()
+            .filter(person__organization_id=organization_id)
+            .select_related("person")
+        )
+
+    def clean_students(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("students") or []]
+
+
+class RetakeResultForm(forms.Form):
+    retake = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    value = forms.CharField(label=_("Отметка"), max_length=16)

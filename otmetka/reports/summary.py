@@ -2,7 +2,9 @@
 
 Columns are the curriculum items with attestation in the group's semester of study, each with
 its form as the attestation sheet takes it (the sheet's own form once the sheet exists, else
-the curriculum's). A closed sheet gives the mark; until the sheet is closed the cell holds the
+the curriculum's). A closed sheet gives the mark; after a retake with a result, the retake's
+result counts (in the counts and figures too) and the cell shows the original before it, «2→4»
+(the attestation mark itself is never changed). Until the sheet is closed the cell holds the
 current weighted average of the semester's marks, computed as the sheet proposes it, and is
 marked as not final. Rows are the students of the group's dated roster over the semester.
 
@@ -17,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from otmetka.academics.models import AttestationForm, CurriculumHours, Group, Membership
@@ -28,6 +30,7 @@ from otmetka.journal.models import (
     Attendance,
     AttestationMark,
     AttestationSheet,
+    Retake,
 )
 from otmetka.journal.selectors import semester_marks
 from otmetka.journal.services.attestation import FAILED, NO_SHOW, PASSED, proposal_for
@@ -67,19 +70,30 @@ class SummaryCell:
     mark: str
     final: bool
     average: Decimal | None = None
+    # The attestation mark a retake replaced in the results (the mark itself stays on the
+    # sheet): shown before the retake's result, «2→4».
+    original: str = ""
 
     @property
     def text(self) -> str:
         if not self.final:
             return _decimal_text(self.average)
-        return {PASSED: _("зач."), FAILED: _("незач.")}.get(self.mark, self.mark)
+        if self.original:
+            return f"{_mark_text(self.original)}→{_mark_text(self.mark)}"
+        return _mark_text(self.mark)
 
     @property
     def number(self) -> int | Decimal | None:
         """The cell as a number for a workbook (a mark, or the average), else None."""
         if not self.final:
             return self.average
+        if self.original:
+            return None  # «2→4» stays text, so the original mark is seen in the workbook too
         return int(self.mark) if self.mark in GRADES else None
+
+
+def _mark_text(mark: str) -> str:
+    return {PASSED: _("зач."), FAILED: _("незач.")}.get(mark, mark)
 
 
 def _decimal_text(value: Decimal | None) -> str:
@@ -298,13 +312,26 @@ def group_summary(group: Group, period: Period) -> GroupSummary:
     roster = _roster(group, period)
     student_ids = [student.pk for student, _start, _end in roster]
     closed_sheets = {sheet.pk: item for item, sheet in sheets.items() if sheet.status == closed}
-    final: dict[tuple[int, int], str] = {}
+    final: dict[tuple[int, int], tuple[str, str]] = {}
     if closed_sheets:
-        for sheet_id, student_id, value in AttestationMark.objects.filter(
-            sheet_id__in=list(closed_sheets), student_id__in=student_ids
-        ).values_list("sheet_id", "student_id", "value"):
+        # The latest retake with a result, if any, counts instead of the attestation mark.
+        retaken = Subquery(
+            Retake.objects.filter(debt_id=OuterRef("pk"))
+            .exclude(value="")
+            .order_by("-attempt")
+            .values("value")[:1]
+        )
+        for sheet_id, student_id, value, retake in (
+            AttestationMark.objects.filter(
+                sheet_id__in=list(closed_sheets), student_id__in=student_ids
+            )
+            .annotate(retake=retaken)
+            .values_list("sheet_id", "student_id", "value", "retake")
+        ):
             if value:
-                final[(closed_sheets[sheet_id], student_id)] = value
+                final[(closed_sheets[sheet_id], student_id)] = (
+                    (retake, value) if retake else (value, "")
+                )
     open_items = [column.item_id for column in columns if not column.closed]
     marks: dict[tuple[int, int], list[tuple[str, Decimal]]] = {}
     if open_items and student_ids:
@@ -324,8 +351,10 @@ def group_summary(group: Group, period: Period) -> GroupSummary:
         for column in columns:
             key = (column.item_id, student.pk)
             if column.closed:
-                mark = final.get(key)
-                cells.append(SummaryCell(mark=mark, final=True) if mark else None)
+                result = final.get(key)
+                cells.append(
+                    SummaryCell(mark=result[0], final=True, original=result[1]) if result else None
+                )
                 continue
             average = weighted_average(marks.get(key, []))
             cells.append(
@@ -381,7 +410,6 @@ def _absences(group: Group, period: Period, student_ids: list[int]) -> dict[int,
             excused + (hours if row["code"] in excused_codes else 0),
         )
     return totals
-
 
 
 @dataclass(frozen=True)

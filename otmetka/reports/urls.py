@@ -1,6 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import debts
 from otmetka.reports.views import parents_meeting as meeting_views
 from otmetka.reports.views import substitutions as substitution_views
 from otmetka.reports.views import teacher_results as teacher_results_views
@@ -83,4 +84,11 @@ urlpatterns = [
         {"kind": "pdf"},
         name="parents_meeting_pdf",
     ),
+    path("debts/", debts.debts_view, name="debts"),
+    path("debts.xlsx", debts.debts_export, {"kind": "xlsx"}, name="debts_xlsx"),
+    path("debts.pdf", debts.debts_export, {"kind": "pdf"}, name="debts_pdf"),
+    path("debts/sheet/<int:sheet_id>/retake/", debts.retake_issue, name="retake_issue"),
+    path("retakes/<int:retake_sheet_id>/", debts.retake_sheet_view, name="retake_sheet"),
+    path("retakes/<int:retake_sheet_id>/result/", debts.retake_result, name="retake_result"),
+    path("retakes/<int:retake_sheet_id>.pdf", debts.retake_sheet_pdf, name="retake_sheet_pdf"),
 ]

@@ -26,6 +26,7 @@ from otmetka.journal.models import (
     JournalUnlock,
     Lesson,
     PlannedTopic,
+    RetakeSheet,
     ThematicPlan,
     UnlockRequest,
     WorkKind,
@@ -80,6 +81,27 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterato
 
 
 ROUTES = sorted(_walk(get_resolver().url_patterns), key=lambda r: r.name)
+
+
+def _retake_sheet(w: World) -> RetakeSheet:
+    sheet, _created = AttestationSheet.objects.get_or_create(
+        group=w.college.group,
+        item=w.college.discipline,
+        period=w.college.semester1,
+        defaults={"form": "exam", "status": AttestationSheet.Status.CLOSED},
+    )
+    retake_sheet = RetakeSheet.objects.create(
+        organization=w.org,
+        number=RetakeSheet.objects.filter(organization=w.org).count() + 1,
+        kind=RetakeSheet.Kind.INDIVIDUAL,
+        sheet=sheet,
+        attempt=1,
+        deadline=dt.date(2026, 12, 10),
+        issued_by=w.user("deputy"),
+    )
+    retake_sheet.examiners.add(w.college.employees["teacher"])
+    return retake_sheet
+
 
 def _lesson(w: World) -> Lesson:
     return Lesson.objects.get_or_create(
@@ -194,6 +216,7 @@ OBJECT_KWARGS: dict[str, Callable[[World], Any]] = {
         period=w.college.semester1,
         defaults={"form": "diff_credit"},
     )[0].pk,
+    "retake_sheet_id": lambda w: _retake_sheet(w).pk,
     "unlock_id": lambda w: JournalUnlock.objects.create(
         workload=w.college.workload,
         reason="Исправление ошибки",
