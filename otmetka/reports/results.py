@@ -182,14 +182,12 @@ def semester_results(
         .select_related("item")
         .order_by("item__position", "item__index")
     ):
-        key = (line.item.curriculum_id, line.semester)
-        if key in wanted:
-            hours_by_curriculum.setdefault(key, []).append(line)
+        taught = (line.item.curriculum_id, line.semester)
+        if taught in wanted:
+            hours_by_curriculum.setdefault(taught, []).append(line)
     sheets = {
         (sheet.group_id, sheet.item_id): sheet
-        for sheet in AttestationSheet.objects.filter(
-            group_id__in=semester_of, period_id=period.pk
-        )
+        for sheet in AttestationSheet.objects.filter(group_id__in=semester_of, period_id=period.pk)
     }
     closed = AttestationSheet.Status.CLOSED
     results: dict[int, GroupResults] = {}
@@ -230,9 +228,7 @@ def semester_results(
         for group_id, result in results.items()
         for student, _start, _end in result.roster
     }
-    closed_sheets = {
-        sheet.pk: key for key, sheet in sheets.items() if sheet.status == closed
-    }
+    closed_sheets = {sheet.pk: key for key, sheet in sheets.items() if sheet.status == closed}
     final: dict[tuple[int, int, int], str] = {}
     if closed_sheets:
         for sheet_id, student_id, value in AttestationMark.objects.filter(

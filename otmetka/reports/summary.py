@@ -52,6 +52,7 @@ __all__ = [
     "semester_on",
 ]
 
+
 @dataclass
 class SummaryRow:
     number: int
@@ -231,7 +232,6 @@ def _absences(group: Group, period: Period, student_ids: list[int]) -> dict[int,
             excused + (hours if row["code"] in excused_codes else 0),
         )
     return totals
-
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import quality
 
 app_name = "reports"
 
@@ -31,4 +32,7 @@ urlpatterns = [
         {"kind": "pdf"},
         name="group_summary_pdf",
     ),
+    path("quality/", quality.quality, name="quality"),
+    path("quality.xlsx", quality.quality_export, {"kind": "xlsx"}, name="quality_xlsx"),
+    path("quality.pdf", quality.quality_export, {"kind": "pdf"}, name="quality_pdf"),
 ]
