@@ -59,7 +59,7 @@ def formulas(by: str) -> list[tuple[str, str]]:
         (
             _("СОУ (степень обученности)"),
             _(
-                "(1,00·n5 + 0,64·n4 + 0,36·n3 + 0,16·n2 + 0,08·n1) ÷ N × 100 %%, где n5…n2 — "
+                "(1,00·n5 + 0,64·n4 + 0,36·n3 + 0,16·n2 + 0,08·n1) ÷ N × 100 %, где n5…n2 — "
                 "число итоговых отметок «5»…«2», N — их общее число; зачёты и «н/я» не входят, "
                 "отметки «1» не ставятся (n1 = 0)"
             ),
@@ -97,12 +97,12 @@ def notes(report: QualityReport) -> list[str]:
     return lines
 
 
-def change_text(value: Decimal | None) -> str:
+def change_text(value: Decimal | None, places: int = 1) -> str:
     """+2,5 / −1,0 / 0,0, or — when there is nothing to compare with."""
     if value is None:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    return sign + f"{abs(value):.1f}".replace(".", ",")
+    return sign + f"{abs(value):.{places}f}".replace(".", ",")
 
 
 def figure_text(value: Decimal | None, places: int = 1) -> str:
@@ -156,7 +156,7 @@ def line_texts(line: QualityLine) -> list[str]:
     texts: list[str] = [cells[0], str(cells[1]), str(cells[2])]
     texts += [figure_text(cells[3]), change_text(cells[4]), str(cells[5])]
     texts += [figure_text(cells[6]), change_text(cells[7])]
-    texts += [decimal_text(cells[8]) or "—", change_text(cells[9])]
+    texts += [decimal_text(cells[8]) or "—", change_text(cells[9], 2)]
     texts += [figure_text(cells[10]), change_text(cells[11])]
     texts += [str(n) for n in cells[12:]]
     return texts

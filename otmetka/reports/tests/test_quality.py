@@ -189,7 +189,7 @@ class College:
                 )
                 Mark.objects.create(lesson=lesson, student=pupil, value=value, work_kind=one)
         # 5,00 → «5»; 4,00 → «4»; 3,50 → «4»; Четвертаков has no marks; Уходов left.
-        self.now = {
+        self.now: dict[str, list[Results]] = {
             "ИС-21": [["5", "5"], ["4", "4"], ["3", "4"], ["н/я", None]],
             "ИС-22": [["2", "3"], ["5", "5"]],
             "ЗО-11": [["4", "зачтено"], ["4", "не зачтено"], ["3", "зачтено"]],
@@ -197,9 +197,12 @@ class College:
         # The 2nd semester of 2025/2026: ИС-21 sat the exam (Уходов, still there, was not on
         # the sheet: no result); Ёлкин of ИС-22 has no result (no sheet, no marks); ЗО-11 had
         # nobody yet.
-        self.before = {"ИС-21": [["5"], ["4"], ["2"], ["2"], [None]], "ИС-22": [[None]]}
+        self.before: dict[str, list[Results]] = {
+            "ИС-21": [["5"], ["4"], ["2"], ["2"], [None]],
+            "ИС-22": [[None]],
+        }
         # By teacher: Учителев holds МДК of both groups, Другова ОП.01 of both, Кураторова ЗО-11.
-        self.by_teacher = {
+        self.by_teacher: dict[str, list[Results]] = {
             "Учителев Пётр Андреевич": [["5"], ["4"], ["4"], [None], ["3"], ["5"]],
             "Другова Дарья Олеговна": [["5"], ["4"], ["3"], ["н/я"], ["2"], ["5"]],
             "Кураторова Елена Викторовна": [["4"], ["4"], ["3"], ["зачтено"], ["не зачтено"],
@@ -341,6 +344,7 @@ def test_the_page_shows_formulas_figures_and_a_chart(world: World, college: Coll
         "(1,00·n5 + 0,64·n4 + 0,36·n3 + 0,16·n2 + 0,08·n1) ÷ N × 100 %",
         "<td>71,3</td>",
         "<td>+22,3</td>",
+        "<td>+0,92</td>",
         "<svg role=\"img\"",
         "Очное отделение: данные диаграммы",
     ):
@@ -462,6 +466,7 @@ def test_the_workbook_and_the_printout(world: World, college: College) -> None:
     assert world.org.name in text
     assert "Заместитель директора по УМР" in text
     assert "Заочное отделение: данные диаграммы" in text
+    assert "× 100 %," in text and "%%" not in text
 
 
 def test_the_catalogue_lists_the_report(world: World) -> None:
