@@ -8,8 +8,9 @@ the groups' dated memberships over the semester; a student who left before its e
 but not counted.
 
 Five queries for any number of groups: the curriculum hours with their items, the sheets, the
-memberships with students, the closed sheets' marks, the marks counted per group, item,
-student, value and weight. Nothing per group, per student or per cell.
+memberships with students, the closed sheets' marks, the weighted sums of the marks per group,
+item and student (`journal.averages.weighted_sums`). Nothing per group, per student or per
+cell.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from otmetka.academics.models import AttestationForm, CurriculumHours, Group, Membership
-from otmetka.journal.averages import weighted_average
+from otmetka.journal.averages import average_of, weighted_sums
 from otmetka.journal.models import AttestationMark, AttestationSheet
 from otmetka.journal.selectors import groups_semester_marks
 from otmetka.journal.services.attestation import FAILED, NO_SHOW, PASSED, proposal_for
@@ -243,32 +243,31 @@ def semester_results(
         for column in result.columns
         if not column.closed
     }
-    marks: dict[tuple[int, int, int], list[tuple[str, Decimal]]] = {}
+    averages: dict[tuple[int, int, int], Decimal] = {}
     if open_items and on_roster:
-        counted = (
+        # Σ(mark × weight) and Σ weight per group, item and student, summed by the database.
+        summed = (
             groups_semester_marks(
                 group_ids=list(semester_of),
                 item_ids={item for _g, item in open_items},
                 period=period,
             )
-            .values(
-                "lesson__workload__group_id",
-                "lesson__workload__item_id",
-                "student_id",
-                "value",
-                "work_kind__weight",
-            )
-            .annotate(n=Count("id"))
+            .values("lesson__workload__group_id", "lesson__workload__item_id", "student_id")
+            .annotate(**weighted_sums())
         )
-        for row in counted:
-            group_id = row["lesson__workload__group_id"]
-            item_id = row["lesson__workload__item_id"]
-            if (group_id, item_id) not in open_items:
+        sums = summed.values_list(  # type: ignore[misc]  # the stubs miss **kwargs
+            "lesson__workload__group_id",
+            "lesson__workload__item_id",
+            "student_id",
+            "total",
+            "weights",
+        )
+        for group_id, item_id, student_id, total, weights in sums:
+            if (group_id, item_id) not in open_items or (group_id, student_id) not in on_roster:
                 continue
-            if (group_id, row["student_id"]) not in on_roster:
-                continue
-            key = (group_id, item_id, row["student_id"])
-            marks.setdefault(key, []).extend([(row["value"], row["work_kind__weight"])] * row["n"])
+            average = average_of(total or 0, weights)
+            if average is not None:
+                averages[(group_id, item_id, student_id)] = average
     for group_id, result in results.items():
         for student, _start, _end in result.roster:
             cells: list[SummaryCell | None] = []
@@ -278,7 +277,7 @@ def semester_results(
                     mark = final.get(key)
                     cells.append(SummaryCell(mark=mark, final=True) if mark else None)
                     continue
-                average = weighted_average(marks.get(key, []))
+                average = averages.get(key)
                 cells.append(
                     SummaryCell(
                         mark=proposal_for(column.form, average), final=False, average=average
