@@ -472,3 +472,28 @@ def test_the_workbook_and_the_printout(world: World, college: College) -> None:
 def test_the_catalogue_lists_the_report(world: World) -> None:
     page = world.client_for("curator", role="curator").get(reverse("reports:index"))
     assert reverse("reports:quality") in page.content.decode()
+
+
+def test_the_database_sums_give_the_journal_average(world: World) -> None:
+    """Weights with two decimals are summed exactly: the same average as the journal's."""
+    from otmetka.journal.averages import weighted_average
+    from otmetka.reports.results import semester_results
+
+    c = world.college
+    kinds = [
+        WorkKind.objects.create(organization=world.org, name=f"Вид {w}", short_name=f"В{n}",
+                                weight=Decimal(w))
+        for n, w in enumerate(("0.29", "1.5", "0.1"))
+    ]
+    marks = [("5", kinds[0]), ("4", kinds[1]), ("3", kinds[2]), ("зч", kinds[1]), ("2", kinds[0])]
+    for n, (value, kind) in enumerate(marks):
+        lesson = Lesson.objects.create(workload=c.workload, date=dt.date(2026, 9, 2 + n),
+                                       teacher=c.employees["teacher"], hours=2)
+        Mark.objects.create(lesson=lesson, student=c.student, value=value, work_kind=kind)
+    period = Period.objects.select_related("academic_year").get(pk=c.semester1.pk)
+    result = semester_results([c.group], period)[c.group.pk]
+    column = next(n for n, col in enumerate(result.columns) if col.item_id == c.mdk.pk)
+    cell = result.cells[c.student.pk][column]
+    assert cell is not None and not cell.final
+    # (5·0,29 + 4·1,5 + 3·0,1 + 2·0,29) ÷ 2,18 = 8,33 ÷ 2,18 = 3,8211 → 3,82
+    assert cell.average == weighted_average([(v, k.weight) for v, k in marks]) == Decimal("3.82")
