@@ -5,6 +5,9 @@
   run, with p50/p95 and the page's query count.
 - ``group_summary`` (issue 12: p95 ≤ 200 ms): the deputy's сводная ведомость of the demo's
   largest group for the current semester, through the page.
+- ``college_quality`` (issue 12: p95 ≤ 1 s): the deputy's «Успеваемость и качество знаний» of
+  the whole college by group for the current semester (with the semester before), through the
+  page.
 
 Django is set up by `bench.run` before this runs; models are imported inside the function.
 """
@@ -115,3 +118,49 @@ def group_summary(context: Context) -> Entry | None:
         f"обучающихся {students}; цель p95 ≤ 200 мс"
     )
     return timing.as_entry("group_summary")
+
+
+@benchmark("college_quality")
+def college_quality(context: Context) -> Entry | None:
+    """The deputy's успеваемость и качество of the whole college by group, current semester,
+    through the page (issue 12: p95 ≤ 1 s)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from otmetka.academics.models import Group
+    from otmetka.accounts.models import User
+    from otmetka.lib.dates import local_today
+    from otmetka.reports.summary import semester_on
+
+    user = User.objects.filter(username=DEPUTY).select_related("person").first()
+    if user is None or user.person is None:
+        context.notes.append("college_quality: в демо нет пользователя deputy")
+        return None
+    organization_id = user.person.organization_id
+    period = semester_on(organization_id, local_today(user.person.organization.timezone))
+    if period is None:
+        context.notes.append("college_quality: в демо нет семестров")
+        return None
+    client = Client()
+    client.force_login(user)
+    query: dict[str, str | int] = {
+        "academic_year": period.academic_year_id,
+        "term": str(period.number),
+        "by": "group",
+    }
+    url = f"{reverse('reports:quality')}?{urlencode(query)}"
+    client.get(url)  # the first request of a session writes the session
+
+    def open_report() -> None:
+        response = client.get(url)
+        if response.status_code != 200 or b"quality-table" not in response.content:
+            raise RuntimeError(f"quality report answered {response.status_code}")
+
+    timing = measure(open_report, repeat=max(context.repeat, 10), warmup=context.warmup)
+    groups = Group.objects.filter(organization_id=organization_id).count()
+    context.notes.append(
+        f"college_quality: заместитель директора, весь колледж по группам ({groups}), {period}, "
+        "с предыдущим семестром; цель p95 ≤ 1 с"
+    )
+    return timing.as_entry("college_quality")

@@ -9,13 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from bench.harness import BENCHMARKS, Context
-from bench.reports import group_summary
+from bench.reports import college_quality, group_summary
 
 
 def test_the_group_summary_benchmark_is_registered() -> None:
     import bench.run  # noqa: F401  (registers every benchmark)
 
-    assert {"contingent_report", "group_summary"} <= set(BENCHMARKS)
+    assert {"contingent_report", "group_summary", "college_quality"} <= set(BENCHMARKS)
 
 
 @pytest.mark.django_db
@@ -34,3 +34,21 @@ def test_group_summary_steps_aside_without_a_deputy() -> None:
     context = Context(repeat=1, warmup=0)
     assert group_summary(context) is None
     assert context.notes == ["group_summary: в демо нет пользователя deputy"]
+
+
+@pytest.mark.django_db
+def test_college_quality_on_the_demo_college(now: Any) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    context = Context(repeat=2, warmup=1)
+    result = college_quality(context)
+    assert result is not None and result["name"] == "college_quality"
+    assert result["queries"] is not None and result["queries"] > 0
+    assert 0 < result["p50_ms"] <= result["p95_ms"]
+    assert context.notes[0].startswith("college_quality: заместитель директора, весь колледж")
+
+
+@pytest.mark.django_db
+def test_college_quality_steps_aside_without_a_deputy() -> None:
+    context = Context(repeat=1, warmup=0)
+    assert college_quality(context) is None
+    assert context.notes == ["college_quality: в демо нет пользователя deputy"]

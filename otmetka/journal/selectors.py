@@ -122,8 +122,15 @@ def semester_marks(
 ) -> QuerySet[journal_models.Mark]:
     """The marks a semester's attestation is proposed from: every journal of the group × items
     in the period's academic year, lessons of the semester that were not cancelled."""
+    return groups_semester_marks(group_ids=[group_id], item_ids=item_ids, period=period)
+
+
+def groups_semester_marks(
+    *, group_ids: Collection[int], item_ids: Collection[int], period: org_models.Period
+) -> QuerySet[journal_models.Mark]:
+    """`semester_marks` of several groups at once (a report over a department or a college)."""
     return journal_models.Mark.objects.filter(
-        lesson__workload__group_id=group_id,
+        lesson__workload__group_id__in=list(group_ids),
         lesson__workload__item_id__in=list(item_ids),
         lesson__workload__academic_year_id=period.academic_year_id,
         lesson__date__gte=period.date_from,

@@ -61,6 +61,16 @@ CATALOGUE: tuple[ReportEntry, ...] = (
     ),
     ReportEntry(
         RESULTS,
+        _("Успеваемость и качество знаний"),
+        "reports:quality",
+        GROUP_REPORT_RIGHTS,
+        _(
+            "Абсолютная успеваемость, качество, средний балл и СОУ по группам, курсам, "
+            "отделениям, дисциплинам и преподавателям, с изменением к прошлому периоду."
+        ),
+    ),
+    ReportEntry(
+        RESULTS,
         _("Отчёт группы к родительскому собранию"),
         "reports:parents_meeting_choose",
         GROUP_REPORT_RIGHTS,

@@ -9,8 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from otmetka.academics.models import Group, Workload
+from otmetka.academics.models import CurriculumItem, Group, Workload
 from otmetka.lib.forms import DateField
+from otmetka.lib.text import ru_sort_key
 from otmetka.org.models import AcademicYear, Department, Period
 from otmetka.people.models import Employee
 from otmetka.reports.approval import STEP_LABELS
@@ -312,3 +313,82 @@ class RetakeIssueForm(forms.Form):
 class RetakeResultForm(forms.Form):
     retake = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
     value = forms.CharField(label=_("Отметка"), max_length=16)
+
+
+class QualityForm(_DepartmentForm):
+    """Filters of «Успеваемость и качество знаний»: the period, how to group, and the
+    narrowing by department, course, group, discipline and teacher within the actor's scope."""
+
+    TERMS = (("1", _("1 семестр")), ("2", _("2 семестр")), ("year", _("учебный год")))
+    BY = (
+        ("group", _("по группам")),
+        ("course", _("по курсам")),
+        ("department", _("по отделениям")),
+        ("college", _("по колледжу в целом")),
+        ("discipline", _("по дисциплинам")),
+        ("teacher", _("по преподавателям")),
+    )
+
+    # Not required: what is left out of the address is the current year, semester, by group.
+    academic_year = forms.ModelChoiceField(
+        label=_("Учебный год"),
+        queryset=AcademicYear.objects.none(),
+        empty_label=None,
+        required=False,
+    )
+    term = forms.ChoiceField(label=_("Период"), choices=TERMS, required=False)
+    by = forms.ChoiceField(label=_("Разрез"), choices=BY, required=False)
+    course = forms.TypedChoiceField(
+        label=_("Курс"),
+        choices=[("", _("все курсы")), *((str(n), str(n)) for n in range(1, 7))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    group = forms.ModelChoiceField(
+        label=_("Группа"),
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label=_("все группы"),
+    )
+    discipline = forms.ChoiceField(label=_("Дисциплина"), required=False)
+    teacher = _TeacherChoice(
+        label=_("Преподаватель"),
+        queryset=Employee.objects.none(),
+        required=False,
+        empty_label=_("все преподаватели"),
+    )
+
+    def __init__(
+        self, *args: Any, organization_id: int, groups: QuerySet[Group], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, organization_id=organization_id, **kwargs)
+        years = self.fields["academic_year"]
+        assert isinstance(years, forms.ModelChoiceField)
+        years.queryset = AcademicYear.objects.filter(organization_id=organization_id).order_by(
+            "-date_from"
+        )
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = groups.order_by("name")
+        teacher = self.fields["teacher"]
+        assert isinstance(teacher, _TeacherChoice)
+        teacher.queryset = (
+            Employee.objects.filter(workloads__group__in=groups)
+            .select_related("person")
+            .distinct()
+            .order_by("person__sort_key", "pk")
+        )
+        discipline = self.fields["discipline"]
+        assert isinstance(discipline, forms.ChoiceField)
+        names = (
+            CurriculumItem.objects.filter(curriculum__groups__in=groups)
+            .exclude(kind=CurriculumItem.Kind.MODULE)
+            .order_by()
+            .values_list("name", flat=True)
+            .distinct()
+        )
+        discipline.choices = [
+            ("", _("все дисциплины")),
+            *((name, name) for name in sorted(set(names), key=ru_sort_key)),
+        ]

@@ -2,114 +2,55 @@
 
 Columns are the curriculum items with attestation in the group's semester of study, each with
 its form as the attestation sheet takes it (the sheet's own form once the sheet exists, else
-the curriculum's). A closed sheet gives the mark; after a retake with a result, the retake's
-result counts (in the counts and figures too) and the cell shows the original before it, «2→4»
-(the attestation mark itself is never changed). Until the sheet is closed the cell holds the
+the curriculum's). A closed sheet gives the mark; until the sheet is closed the cell holds the
 current weighted average of the semester's marks, computed as the sheet proposes it, and is
 marked as not final. Rows are the students of the group's dated roster over the semester.
 
-Six queries whatever the group's size: the curriculum hours with their items, the sheets,
-the memberships with students, the closed sheets' marks, the marks counted per student, item,
-value and weight, the absences summed per student and code (nothing per student or per cell).
+The results come from `reports.results` (the one definition the quality report shares). Six
+queries whatever the group's size: that module's five (curriculum hours, sheets, memberships,
+closed sheets' marks, marks counted per item, student, value and weight) and the absences
+summed per student and code (nothing per student or per cell).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from otmetka.academics.models import AttestationForm, CurriculumHours, Group, Membership
-from otmetka.journal.averages import weighted_average
-from otmetka.journal.models import (
-    ABSENCE_CODES,
-    EXCUSED_CODES,
-    Attendance,
-    AttestationMark,
-    AttestationSheet,
-    Retake,
-)
-from otmetka.journal.selectors import semester_marks
-from otmetka.journal.services.attestation import FAILED, NO_SHOW, PASSED, proposal_for
+from otmetka.academics.models import Group
+from otmetka.journal.models import ABSENCE_CODES, EXCUSED_CODES, Attendance
 from otmetka.org.models import Period
 from otmetka.people.models import Student
+from otmetka.reports.results import (
+    GRADES,
+    SummaryCell,
+    SummaryColumn,
+    decimal_text,
+    form_abbreviation,
+    is_good,
+    is_successful,
+    mark_counts,
+    mean,
+    percent,
+    semester_results,
+)
 
-GRADES = ("5", "4", "3", "2")
-
-
-def form_abbreviation(form: str) -> str:
-    """The form as the header of a column shows it: экз., дз, з."""
-    names: dict[str, str] = {
-        AttestationForm.EXAM: _("экз."),
-        AttestationForm.DIFF_CREDIT: _("дз"),
-        AttestationForm.CREDIT: _("з"),
-        AttestationForm.QUALIFICATION_EXAM: _("кв. экз."),
-        AttestationForm.OTHER: _("др."),
-    }
-    return names.get(form, form)
-
-
-@dataclass(frozen=True)
-class SummaryColumn:
-    item_id: int
-    index: str
-    name: str
-    form: str
-    form_short: str
-    closed: bool
-
-
-@dataclass(frozen=True)
-class SummaryCell:
-    """One student's result in one item. `mark` is what counts: the sheet's value when the
-    sheet is closed, the mark the average proposes while it is open."""
-
-    mark: str
-    final: bool
-    average: Decimal | None = None
-    # The attestation mark a retake replaced in the results (the mark itself stays on the
-    # sheet): shown before the retake's result, «2→4».
-    original: str = ""
-
-    @property
-    def text(self) -> str:
-        if not self.final:
-            return _decimal_text(self.average)
-        if self.original:
-            return f"{_mark_text(self.original)}→{_mark_text(self.mark)}"
-        return _mark_text(self.mark)
-
-    @property
-    def number(self) -> int | Decimal | None:
-        """The cell as a number for a workbook (a mark, or the average), else None."""
-        if not self.final:
-            return self.average
-        if self.original:
-            return None  # «2→4» stays text, so the original mark is seen in the workbook too
-        return int(self.mark) if self.mark in GRADES else None
-
-
-def _mark_text(mark: str) -> str:
-    return {PASSED: _("зач."), FAILED: _("незач.")}.get(mark, mark)
-
-
-def _decimal_text(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
-def _mean(total: int, count: int) -> Decimal | None:
-    if not count:
-        return None
-    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+__all__ = [
+    "GRADES",
+    "Figure",
+    "GroupSummary",
+    "SummaryCell",
+    "SummaryColumn",
+    "SummaryRow",
+    "form_abbreviation",
+    "group_figures",
+    "group_summary",
+    "semester_on",
+]
 
 
 @dataclass
@@ -124,11 +65,7 @@ class SummaryRow:
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        counted = [cell.mark for cell in self.cells if cell is not None]
-        self.counts = {grade: counted.count(grade) for grade in GRADES}
-        self.counts["not_attested"] = counted.count(NO_SHOW)
-        self.counts["failed"] = counted.count(FAILED)
-        self.counts["passed"] = counted.count(PASSED)
+        self.counts = mark_counts(self.cells)
 
     @property
     def on_roll(self) -> bool:
@@ -150,19 +87,17 @@ class SummaryRow:
     @property
     def average(self) -> Decimal | None:
         """Средний балл: the mean of the row's marks 5–2."""
-        return _mean(self.grade_total, self.grade_count)
+        return mean(self.grade_total, self.grade_count)
 
     @property
     def successful(self) -> bool:
         """Without 2, н/а or незачёт."""
-        c = self.counts
-        return not (c["2"] or c["not_attested"] or c["failed"])
+        return is_successful(self.counts)
 
     @property
     def good(self) -> bool:
         """Only 5 and 4 (and зачёт) among the marks, and at least one 5 or 4."""
-        good_marks = self.counts["5"] + self.counts["4"]
-        return self.successful and not self.counts["3"] and good_marks > 0
+        return is_good(self.counts)
 
 
 @dataclass
@@ -193,12 +128,12 @@ class GroupSummary:
     @property
     def success_percent(self) -> Decimal | None:
         """Абсолютная успеваемость, %."""
-        return _percent(self.successful, self.students)
+        return percent(self.successful, self.students)
 
     @property
     def quality_percent(self) -> Decimal | None:
         """Качество, %."""
-        return _percent(self.good, self.students)
+        return percent(self.good, self.students)
 
     @property
     def grade_total(self) -> int:
@@ -211,7 +146,7 @@ class GroupSummary:
     @property
     def average(self) -> Decimal | None:
         """Средний балл of the group: every mark 5–2 of its students, averaged."""
-        return _mean(self.grade_total, self.grade_count)
+        return mean(self.grade_total, self.grade_count)
 
     @property
     def preliminary(self) -> bool:
@@ -242,132 +177,19 @@ class GroupSummary:
         return sum(row.excused_hours for row in self.counted)
 
 
-def _columns(group: Group, semester: int) -> list[CurriculumHours]:
-    return list(
-        CurriculumHours.objects.filter(item__curriculum_id=group.curriculum_id, semester=semester)
-        .exclude(attestation_form="")
-        .select_related("item")
-        .order_by("item__position", "item__index")
-    )
-
-
-def _roster(group: Group, period: Period) -> list[tuple[Student, dt.date | None, dt.date | None]]:
-    """Students in the group on any day of the semester, by surname, with the day they came
-    after its start and the day they left before its end (None: there the whole time)."""
-    memberships = (
-        Membership.objects.filter(group_id=group.pk)
-        .overlapping(period.date_from, period.date_to)
-        .select_related("student__person")
-        .order_by("student__person__sort_key", "student_id", "date_from")
-    )
-    spans: dict[int, tuple[Student, dt.date, dt.date | None]] = {}
-    for membership in memberships:
-        known = spans.get(membership.student_id)
-        if known is None:
-            spans[membership.student_id] = (
-                membership.student,
-                membership.date_from,
-                membership.date_to,
-            )
-            continue
-        student, start, end = known
-        later = None if end is None or membership.date_to is None else max(end, membership.date_to)
-        spans[membership.student_id] = (student, min(start, membership.date_from), later)
-    return [
-        (
-            student,
-            start if start > period.date_from else None,
-            end if end is not None and end < period.date_to else None,
-        )
-        for student, start, end in spans.values()
-    ]
-
-
 def group_summary(group: Group, period: Period) -> GroupSummary:
     """The group's сводная ведомость for the semester `period` (its academic year loaded)."""
-    semester = group.semester_of(period.number, period.academic_year)
-    hours = _columns(group, semester)
-    item_ids = [line.item_id for line in hours]
-    sheets = {
-        sheet.item_id: sheet
-        for sheet in AttestationSheet.objects.filter(
-            group_id=group.pk, period_id=period.pk, item_id__in=item_ids
-        )
-    }
-    closed = AttestationSheet.Status.CLOSED
-    columns = []
-    for line in hours:
-        sheet = sheets.get(line.item_id)
-        form = sheet.form if sheet is not None else line.attestation_form
-        columns.append(
-            SummaryColumn(
-                item_id=line.item_id,
-                index=line.item.index,
-                name=line.item.name,
-                form=form,
-                form_short=form_abbreviation(form),
-                closed=sheet is not None and sheet.status == closed,
-            )
-        )
-    roster = _roster(group, period)
-    student_ids = [student.pk for student, _start, _end in roster]
-    closed_sheets = {sheet.pk: item for item, sheet in sheets.items() if sheet.status == closed}
-    final: dict[tuple[int, int], tuple[str, str]] = {}
-    if closed_sheets:
-        # The latest retake with a result, if any, counts instead of the attestation mark.
-        retaken = Subquery(
-            Retake.objects.filter(debt_id=OuterRef("pk"))
-            .exclude(value="")
-            .order_by("-attempt")
-            .values("value")[:1]
-        )
-        for sheet_id, student_id, value, retake in (
-            AttestationMark.objects.filter(
-                sheet_id__in=list(closed_sheets), student_id__in=student_ids
-            )
-            .annotate(retake=retaken)
-            .values_list("sheet_id", "student_id", "value", "retake")
-        ):
-            if value:
-                final[(closed_sheets[sheet_id], student_id)] = (
-                    (retake, value) if retake else (value, "")
-                )
-    open_items = [column.item_id for column in columns if not column.closed]
-    marks: dict[tuple[int, int], list[tuple[str, Decimal]]] = {}
-    if open_items and student_ids:
-        counted = (
-            semester_marks(group_id=group.pk, item_ids=open_items, period=period)
-            .filter(student_id__in=student_ids)
-            .values("lesson__workload__item_id", "student_id", "value", "work_kind__weight")
-            .annotate(n=Count("id"))
-        )
-        for row in counted:
-            key = (row["lesson__workload__item_id"], row["student_id"])
-            marks.setdefault(key, []).extend([(row["value"], row["work_kind__weight"])] * row["n"])
+    result = semester_results([group], period)[group.pk]
+    student_ids = [student.pk for student, _start, _end in result.roster]
     absences = _absences(group, period, student_ids)
     rows = []
-    for number, (student, joined_on, left_on) in enumerate(roster, start=1):
-        cells: list[SummaryCell | None] = []
-        for column in columns:
-            key = (column.item_id, student.pk)
-            if column.closed:
-                result = final.get(key)
-                cells.append(
-                    SummaryCell(mark=result[0], final=True, original=result[1]) if result else None
-                )
-                continue
-            average = weighted_average(marks.get(key, []))
-            cells.append(
-                SummaryCell(mark=proposal_for(column.form, average), final=False, average=average)
-                if average is not None
-                else None
-            )
+    for number, (student, joined_on, left_on) in enumerate(result.roster, start=1):
         missed, excused = absences.get(student.pk, (0, 0))
         rows.append(
             SummaryRow(
                 number=number,
                 student=student,
-                cells=cells,
+                cells=result.cells[student.pk],
                 joined_on=joined_on,
                 left_on=left_on,
                 missed_hours=missed,
@@ -377,9 +199,9 @@ def group_summary(group: Group, period: Period) -> GroupSummary:
     return GroupSummary(
         group=group,
         period=period,
-        semester=semester,
+        semester=result.semester,
         course=group.course_in(period.academic_year),
-        columns=columns,
+        columns=result.columns,
         rows=rows,
     )
 
@@ -425,7 +247,7 @@ class Figure:
     def text(self) -> str:
         if self.unit == "%":
             return _percent_text(self.value)
-        return _decimal_text(self.value) or "—"
+        return decimal_text(self.value) or "—"
 
 
 def _percent_text(value: Decimal | None) -> str:

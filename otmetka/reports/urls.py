@@ -1,7 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
-from otmetka.reports.views import debts
+from otmetka.reports.views import debts, quality
 from otmetka.reports.views import parents_meeting as meeting_views
 from otmetka.reports.views import substitutions as substitution_views
 from otmetka.reports.views import teacher_results as teacher_results_views
@@ -91,4 +91,7 @@ urlpatterns = [
     path("retakes/<int:retake_sheet_id>/", debts.retake_sheet_view, name="retake_sheet"),
     path("retakes/<int:retake_sheet_id>/result/", debts.retake_result, name="retake_result"),
     path("retakes/<int:retake_sheet_id>.pdf", debts.retake_sheet_pdf, name="retake_sheet_pdf"),
+    path("quality/", quality.quality, name="quality"),
+    path("quality.xlsx", quality.quality_export, {"kind": "xlsx"}, name="quality_xlsx"),
+    path("quality.pdf", quality.quality_export, {"kind": "pdf"}, name="quality_pdf"),
 ]

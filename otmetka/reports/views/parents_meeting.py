@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from otmetka.academics.permissions import group_reports_visible_to
+from otmetka.academics.permissions import GROUP_REPORT_RIGHTS, group_reports_visible_to
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.downloads import pdf_download, xlsx_download
@@ -27,7 +27,7 @@ from otmetka.reports.parents_meeting import (
     meeting_xlsx,
     parents_meeting_report,
 )
-from otmetka.reports.permissions import SUMMARY_RIGHTS, get_report_group_or_404
+from otmetka.reports.permissions import get_report_group_or_404
 from otmetka.reports.summary import semester_on
 
 
@@ -39,7 +39,7 @@ def _default_period(role: ActiveRole) -> tuple[dt.date, dt.date]:
     return start, today
 
 
-@right_required(*SUMMARY_RIGHTS)
+@right_required(*GROUP_REPORT_RIGHTS)
 def parents_meeting_choose(request: HttpRequest) -> HttpResponse:
     role = role_of(request)
     start, end = _default_period(role)
@@ -77,7 +77,7 @@ def _report(request: HttpRequest, group_id: int) -> tuple[MeetingForm, MeetingRe
     return form, report, data.get("layout") == MeetingForm.PAGES
 
 
-@right_required(*SUMMARY_RIGHTS)
+@right_required(*GROUP_REPORT_RIGHTS)
 def parents_meeting_view(request: HttpRequest, group_id: int) -> HttpResponse:
     form, report, per_student = _report(request, group_id)
     return render(
@@ -94,7 +94,7 @@ def parents_meeting_view(request: HttpRequest, group_id: int) -> HttpResponse:
     )
 
 
-@right_required(*SUMMARY_RIGHTS)
+@right_required(*GROUP_REPORT_RIGHTS)
 def parents_meeting_export(request: HttpRequest, group_id: int, kind: str) -> HttpResponse:
     _form, report, per_student = _report(request, group_id)
     if kind == "xlsx":
