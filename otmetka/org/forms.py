@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.lib.forms import DateInput
 from otmetka.org.models import BellSchedule, Department, Organization, Pair, Period, Room
-from otmetka.org.services import EDIT_LOCK_DAYS, known_timezones
+from otmetka.org.services import EDIT_LOCK_DAYS, UNEXCUSED_HOURS_THRESHOLD, known_timezones
 
 # Time zones of Russia, west to east, with the city a person looks for.
 RUSSIAN_TIMEZONES = (
@@ -118,6 +118,12 @@ class OrganizationForm(forms.Form):
     credentials_contact = forms.CharField(
         label=_("Кто выдаёт реквизиты сотрудникам"), required=False, max_length=300,
         help_text=_("Показывается на странице входа, например: администратор АИС, каб. 214."),
+    )
+    unexcused_hours_threshold = forms.IntegerField(
+        label=_("Порог пропусков без уважительной причины, часов"),
+        widget=number_input(*UNEXCUSED_HOURS_THRESHOLD),
+        help_text=_("За месяц или другой период отчёта; отчёт «Пропуски сверх порога» называет "
+                    "обучающихся, пропустивших больше."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 ORGANIZATION_FIELDS = (
     "name", "short_name", "inn", "address", "timezone", "edit_lock_days", "otp_valid_days",
-    "credentials_contact",
+    "credentials_contact", "unexcused_hours_threshold",
 )
 YEAR_FIELDS = ("name", "date_from", "date_to")
 PERIOD_FIELDS = ("academic_year", "kind", "number", "name", "date_from", "date_to")
@@ -48,6 +48,7 @@ PAIR_FIELDS = ("bell_schedule", "number", "starts_at", "ends_at")
 # little, but a year-long "lock" would lift it for everyone without an unlock on record.
 EDIT_LOCK_DAYS = (1, 60)
 OTP_VALID_DAYS = (1, 90)
+UNEXCUSED_HOURS_THRESHOLD = (1, 500)
 ROOM_CAPACITY = (1, 500)
 HOLIDAY_NUMBERS = (1, 9)
 
@@ -193,8 +194,12 @@ def organization_update(
     edit_lock_days: int,
     otp_valid_days: int,
     credentials_contact: str,
+    unexcused_hours_threshold: int | None = None,
 ) -> Organization:
-    """The actor's own organization: names, ИНН, address, time zone and the limits it sets."""
+    """The actor's own organization: names, ИНН, address, time zone and the limits it sets.
+
+    `unexcused_hours_threshold` None keeps the current threshold of the attendance report.
+    """
     _require_edit(actor)
     organization = Organization.objects.select_for_update().get(pk=actor.organization_id)
     before = snapshot(organization, ORGANIZATION_FIELDS)
@@ -217,6 +222,12 @@ def organization_update(
     organization.credentials_contact = _optional_text(
         credentials_contact, field="credentials_contact", max_length=300
     )
+    if unexcused_hours_threshold is not None:
+        organization.unexcused_hours_threshold = _check_range(
+            unexcused_hours_threshold, UNEXCUSED_HOURS_THRESHOLD,
+            field="unexcused_hours_threshold",
+            message=_("Порог пропусков без уважительной причины — от %(low)s до %(high)s часов."),
+        )
     _save(
         organization,
         message=_("Краткое наименование «%(name)s» уже занято другой организацией.")
