@@ -25,6 +25,7 @@ class ReportEntry:
 
 CONTINGENT = _("Контингент")
 RESULTS = _("Успеваемость")
+ATTENDANCE = _("Посещаемость")
 
 CATALOGUE: tuple[ReportEntry, ...] = (
     ReportEntry(
@@ -54,6 +55,40 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         "reports:group_summary_choose",
         GROUP_REPORT_RIGHTS,
         _("Итоговые отметки группы по всем дисциплинам за семестр, пропуски, средний балл."),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Посещаемость группы за месяц"),
+        "reports:attendance_group_choose",
+        GROUP_REPORT_RIGHTS,
+        _(
+            "Пропущенные часы каждого обучающегося: по болезни, по уважительной причине, "
+            "без уважительной причины."
+        ),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Ведомость пропусков"),
+        "reports:attendance_sheet_choose",
+        GROUP_REPORT_RIGHTS,
+        _("Обучающиеся по дням месяца: часы пропусков и их причины, для печати."),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Пропуски сверх порога"),
+        "reports:attendance_over",
+        GROUP_REPORT_RIGHTS,
+        _(
+            "Обучающиеся, пропустившие без уважительной причины больше часов, чем порог "
+            "колледжа, за месяц или период."
+        ),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Посещаемость по группам и отделениям"),
+        "reports:attendance",
+        GROUP_REPORT_RIGHTS,
+        _("Итоги по каждой группе, отделению и колледжу за месяц или период."),
     ),
 )
 
