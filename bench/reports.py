@@ -148,10 +148,10 @@ def attendance_month(context: Context) -> Entry | None:
         context.notes.append("attendance_month: в демо нет отделений")
         return None
     today = local_today(organization.timezone)
-    query = {"month": f"{today:%Y-%m}", "department": department.pk}
+    query = {"month": f"{today:%Y-%m}", "department": str(department.pk)}
     client = Client()
     client.force_login(user)
-    query = {"month": f"{today:%Y-%m}", "department": str(department.pk)}
+    url = f"{reverse('reports:attendance')}?{urlencode(query)}"
     client.get(url)  # the first request of a session writes the session
 
     def open_report() -> None:
