@@ -382,12 +382,13 @@ def test_the_query_counts_do_not_grow(world: World, made: Made) -> None:
         # Session, user, roles (3); the form's departments and groups (2); the hours summed
         # per student and group kept over the threshold, their students, their groups (3).
         "over": (reverse("reports:attendance_over") + "?month=2026-11", 8),
-        # Session, user, roles (3); the group and its curators (2); the roster (to find the
-        # student); the absences with their lessons, items and teachers (2).
+        # Session, user, roles (3); the group and its curators (2); the roster (whose absences
+        # count); the absences with their lessons, items and teachers (2).
         "absences": (
             _url(world, "attendance_absences", query=f"month=2026-11&student={made.ivanov.pk}"),
             7,
         ),
+        "group_absences": (_url(world, "attendance_absences", query="month=2026-11"), 7),
     }
     Organization.objects.filter(pk=world.org.pk).update(unexcused_hours_threshold=1)
     small = {key: _queries(client, url) for key, (url, _n) in urls.items()}
@@ -457,8 +458,10 @@ def test_a_department_head_sees_own_department_only(world: World, made: Made) ->
     RoleAssignment.objects.filter(user=world.user("head")).update(department=other)
     client = world.client_for("head")
     assert client.get(_url(world, "attendance_group")).status_code == 404
-    report = client.get(reverse("reports:attendance")).context["report"]
-    assert report.departments == []
+    response = client.get(reverse("reports:attendance"))
+    assert response.context["report"].departments == []
+    offered = response.context["form"].fields["department"].queryset
+    assert list(offered) == [other]  # not the departments of others
     Group.objects.filter(pk=world.college.other_group.pk).update(department=other)
     assert client.get(_url(world, "attendance_group", world.college.other_group)).status_code == 200
     report = client.get(reverse("reports:attendance")).context["report"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,11 +25,16 @@ from otmetka.academics.permissions import group_reports_visible_to
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
 from otmetka.lib.dates import local_today
 from otmetka.lib.downloads import pdf_download, xlsx_download
+from otmetka.org.models import Department
 from otmetka.people.models import Student
 from otmetka.reports import attendance as selectors
 from otmetka.reports import attendance_files as files
 from otmetka.reports.forms import AttendanceFilterForm, GroupMonthForm
-from otmetka.reports.permissions import SUMMARY_RIGHTS, get_report_group_or_404
+from otmetka.reports.permissions import (
+    SUMMARY_RIGHTS,
+    forced_department_id,
+    get_report_group_or_404,
+)
 from otmetka.reports.tables import table_xlsx
 
 RIGHTS = SUMMARY_RIGHTS
@@ -73,13 +79,23 @@ def _scoped_groups(role: ActiveRole, form: AttendanceFilterForm, day: dt.date) -
 
 
 def _filter_form(request: HttpRequest, *, with_scope: bool = True) -> AttendanceFilterForm:
+    """The filters, this month shown when none are asked for; a department head is offered
+    their own department only."""
     role = role_of(request)
-    return AttendanceFilterForm(
+    form = AttendanceFilterForm(
         request.GET or None,
         organization_id=role.organization_id,
         groups=group_reports_visible_to(role),
         with_scope=with_scope,
+        initial={"month": f"{_today(role):%Y-%m}"},
     )
+    department_id = forced_department_id(role)
+    field = form.fields.get("department")
+    if department_id is not None and isinstance(field, forms.ModelChoiceField):
+        field.queryset = Department.objects.filter(
+            pk=department_id, organization_id=role.organization_id
+        )
+    return form
 
 
 def _query(request: HttpRequest) -> str:
@@ -308,20 +324,24 @@ def _absences_context(request: HttpRequest, group_id: int) -> dict[str, Any]:
     reason = request.GET.get("reason") or "all"
     if reason not in selectors.REASONS:
         raise Http404
+    # The roster decides whose absences a number counts, as on the report's page.
+    roster = {
+        student.pk: student
+        for student, _start, _end in selectors.roster_between(group.pk, date_from, date_to)
+    }
     student: Student | None = None
     if request.GET.get("student"):
-        student_id = request.GET["student"]
-        roster = selectors.roster_between(group.pk, date_from, date_to)
-        found = [s for s, _start, _end in roster if str(s.pk) == student_id]
-        if not found:
+        student = (
+            roster.get(int(request.GET["student"])) if request.GET["student"].isdigit() else None
+        )
+        if student is None:
             raise Http404
-        student = found[0]
     rows = selectors.absence_list(
         group,
         date_from,
         date_to,
         reason=reason,
-        student_ids=[student.pk] if student is not None else None,
+        student_ids=[student.pk] if student is not None else list(roster),
     )
     return {
         "group": group,
