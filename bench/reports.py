@@ -8,6 +8,8 @@
 - ``college_quality`` (issue 12: p95 ≤ 1 s): the deputy's «Успеваемость и качество знаний» of
   the whole college by group for the current semester (with the semester before), through the
   page.
+- ``attendance_month`` (issue 12: p95 ≤ 500 ms): the deputy's посещаемость of the demo's
+  largest department for the current month, a line per group, through the page.
 
 Django is set up by `bench.run` before this runs; models are imported inside the function.
 """
@@ -164,3 +166,57 @@ def college_quality(context: Context) -> Entry | None:
         "с предыдущим семестром; цель p95 ≤ 1 с"
     )
     return timing.as_entry("college_quality")
+
+
+@benchmark("attendance_month")
+def attendance_month(context: Context) -> Entry | None:
+    """The deputy's attendance of the demo's largest department for the current month, through
+    the page: a line per group with hours by reason (issue 12: p95 ≤ 500 ms)."""
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from otmetka.accounts.models import User
+    from otmetka.journal.models import Attendance
+    from otmetka.lib.dates import local_today
+    from otmetka.org.models import Department
+
+    user = User.objects.filter(username=DEPUTY).select_related("person").first()
+    if user is None or user.person is None:
+        context.notes.append("attendance_month: в демо нет пользователя deputy")
+        return None
+    organization = user.person.organization
+    department = (
+        Department.objects.filter(organization_id=organization.pk)
+        .annotate(group_count=Count("groups", distinct=True))
+        .order_by("-group_count", "pk")
+        .first()
+    )
+    if department is None:
+        context.notes.append("attendance_month: в демо нет отделений")
+        return None
+    today = local_today(organization.timezone)
+    query = {"month": f"{today:%Y-%m}", "department": str(department.pk)}
+    client = Client()
+    client.force_login(user)
+    url = f"{reverse('reports:attendance')}?{urlencode(query)}"
+    client.get(url)  # the first request of a session writes the session
+
+    def open_report() -> None:
+        response = client.get(url)
+        if response.status_code != 200 or b"attendance-totals" not in response.content:
+            raise RuntimeError(f"attendance month answered {response.status_code}")
+
+    timing = measure(open_report, repeat=max(context.repeat, 20), warmup=context.warmup)
+    absences = Attendance.objects.filter(
+        lesson__workload__group__department_id=department.pk,
+        lesson__date__year=today.year,
+        lesson__date__month=today.month,
+    ).count()
+    context.notes.append(
+        f"attendance_month: заместитель директора, {department.name}, {today:%m.%Y}, "
+        f"групп {getattr(department, 'group_count', 0)}, отметок пропусков {absences}; "
+        "цель p95 ≤ 500 мс"
+    )
+    return timing.as_entry("attendance_month")

@@ -1,4 +1,5 @@
-"""The report benchmarks: the сводная ведомость of the demo's largest group is measured."""
+"""The report benchmarks: the сводная ведомость of the demo's largest group and the month's
+attendance of its largest department are measured."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import pytest
 from django.core.management import call_command
 
 from bench.harness import BENCHMARKS, Context
-from bench.reports import college_quality, group_summary
+from bench.reports import attendance_month, college_quality, group_summary
 
 
 def test_the_group_summary_benchmark_is_registered() -> None:
     import bench.run  # noqa: F401  (registers every benchmark)
 
-    assert {"contingent_report", "group_summary", "college_quality"} <= set(BENCHMARKS)
+    assert {"contingent_report", "group_summary", "college_quality", "attendance_month"} <= set(
+        BENCHMARKS
+    )
 
 
 @pytest.mark.django_db
@@ -52,3 +55,23 @@ def test_college_quality_steps_aside_without_a_deputy() -> None:
     context = Context(repeat=1, warmup=0)
     assert college_quality(context) is None
     assert context.notes == ["college_quality: в демо нет пользователя deputy"]
+
+
+@pytest.mark.django_db
+def test_attendance_month_on_the_demo_college(now: Any) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    context = Context(repeat=2, warmup=1)
+    result = attendance_month(context)
+    assert result is not None and result["name"] == "attendance_month"
+    assert result["queries"] is not None and result["queries"] > 0
+    assert 0 < result["p50_ms"] <= result["p95_ms"]
+    note = context.notes[0]
+    assert note.startswith("attendance_month: заместитель директора, ")
+    assert "отметок пропусков 0;" not in note  # the demo's month has absences to count
+
+
+@pytest.mark.django_db
+def test_attendance_month_steps_aside_without_a_deputy() -> None:
+    context = Context(repeat=1, warmup=0)
+    assert attendance_month(context) is None
+    assert context.notes == ["attendance_month: в демо нет пользователя deputy"]

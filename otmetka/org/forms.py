@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otmetka.lib.forms import DateInput
 from otmetka.org.models import BellSchedule, Department, Organization, Pair, Period, Room
-from otmetka.org.services import EDIT_LOCK_DAYS, known_timezones
+from otmetka.org.services import EDIT_LOCK_DAYS, UNEXCUSED_HOURS_THRESHOLD, known_timezones
 
 # Time zones of Russia, west to east, with the city a person looks for.
 RUSSIAN_TIMEZONES = (
@@ -136,6 +136,12 @@ class OrganizationForm(forms.Form):
     director_name = forms.CharField(
         label=_("Директор"), required=False, max_length=100,
         help_text=_("Фамилия и инициалы для подписи в справках, например: Иванов И. И."),
+    )
+    unexcused_hours_threshold = forms.IntegerField(
+        label=_("Порог пропусков без уважительной причины, часов"),
+        widget=number_input(*UNEXCUSED_HOURS_THRESHOLD),
+        help_text=_("За месяц или другой период отчёта; отчёт «Пропуски сверх порога» называет "
+                    "обучающихся, пропустивших больше."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

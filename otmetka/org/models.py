@@ -42,6 +42,11 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Например: администратор АИС, каб. 214, тел. 55-12-34"),
     )
+    unexcused_hours_threshold = models.PositiveSmallIntegerField(
+        _("порог пропусков без уважительной причины, часов"),
+        default=20,
+        help_text=_("Отчёт «Пропуски сверх порога» называет обучающихся, пропустивших больше."),
+    )
     # Bumped by every change of the roles' rights: each process keeps the rights it computed
     # under this number and sees the new number with the organization on the next request.
     rights_version = models.PositiveIntegerField(default=1, editable=False)
@@ -58,6 +63,10 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=Q(otp_valid_days__gte=1, otp_valid_days__lte=90),
                 name="org_otp_valid_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(unexcused_hours_threshold__gte=1, unexcused_hours_threshold__lte=500),
+                name="org_unexcused_hours_threshold_range",
             ),
         ]
 

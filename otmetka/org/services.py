@@ -39,6 +39,7 @@ ORGANIZATION_FIELDS = (
     "name", "short_name", "inn", "address", "timezone", "edit_lock_days", "otp_valid_days",
     "credentials_contact", "kpp", "ogrn", "phone", "email", "license_details",
     "accreditation_details", "director_name",
+    "unexcused_hours_threshold",
 )
 # The details printed in the heading of the college's certificates, with their lengths.
 DETAIL_FIELDS = {
@@ -55,6 +56,7 @@ PAIR_FIELDS = ("bell_schedule", "number", "starts_at", "ends_at")
 # little, but a year-long "lock" would lift it for everyone without an unlock on record.
 EDIT_LOCK_DAYS = (1, 60)
 OTP_VALID_DAYS = (1, 90)
+UNEXCUSED_HOURS_THRESHOLD = (1, 500)
 ROOM_CAPACITY = (1, 500)
 HOLIDAY_NUMBERS = (1, 9)
 
@@ -228,9 +230,11 @@ def organization_update(
     license_details: str | None = None,
     accreditation_details: str | None = None,
     director_name: str | None = None,
+    unexcused_hours_threshold: int | None = None,
 ) -> Organization:
     """The actor's own organization: names, ИНН, address, time zone and the limits it sets,
-    and the details its certificates carry (each left as it is when not given)."""
+    and the details its certificates carry (each left as it is when not given, as is the
+    threshold of the attendance report when None)."""
     _require_edit(actor)
     organization = Organization.objects.select_for_update().get(pk=actor.organization_id)
     before = snapshot(organization, ORGANIZATION_FIELDS)
@@ -271,6 +275,12 @@ def organization_update(
         if value is not None:
             setattr(organization, field,
                     _optional_text(value, field=field, max_length=DETAIL_FIELDS[field]))
+    if unexcused_hours_threshold is not None:
+        organization.unexcused_hours_threshold = _check_range(
+            unexcused_hours_threshold, UNEXCUSED_HOURS_THRESHOLD,
+            field="unexcused_hours_threshold",
+            message=_("Порог пропусков без уважительной причины — от %(low)s до %(high)s часов."),
+        )
     _save(
         organization,
         message=_("Краткое наименование «%(name)s» уже занято другой организацией.")

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.permissions import GROUP_REPORT_RIGHTS
-from otmetka.reports.permissions import SUMMARY_RIGHTS
+from otmetka.reports.permissions import SUMMARY_OPEN_RIGHTS
 from otmetka.schedule.services.hours import HOURS_ALL_RIGHTS, HOURS_OWN_RIGHT
 
 
@@ -27,6 +27,7 @@ class ReportEntry:
 
 CONTINGENT = _("Контингент")
 RESULTS = _("Успеваемость")
+ATTENDANCE = _("Посещаемость")
 TEACHING = _("Преподавание")
 CERTIFICATES = _("Справки")
 
@@ -56,7 +57,7 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         RESULTS,
         _("Сводная ведомость успеваемости"),
         "reports:group_summary_choose",
-        SUMMARY_RIGHTS,
+        SUMMARY_OPEN_RIGHTS,
         _("Итоговые отметки группы по всем дисциплинам за семестр, пропуски, средний балл."),
     ),
     ReportEntry(
@@ -85,6 +86,40 @@ CATALOGUE: tuple[ReportEntry, ...] = (
         "reports:debts",
         GROUP_REPORT_RIGHTS,
         _("Обучающиеся с «2», «н/а» и «незачёт» по группам и отделениям; пересдачи."),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Посещаемость группы за месяц"),
+        "reports:attendance_group_choose",
+        GROUP_REPORT_RIGHTS,
+        _(
+            "Пропущенные часы каждого обучающегося: по болезни, по уважительной причине, "
+            "без уважительной причины."
+        ),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Ведомость пропусков"),
+        "reports:attendance_sheet_choose",
+        GROUP_REPORT_RIGHTS,
+        _("Обучающиеся по дням месяца: часы пропусков и их причины, для печати."),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Пропуски сверх порога"),
+        "reports:attendance_over",
+        GROUP_REPORT_RIGHTS,
+        _(
+            "Обучающиеся, пропустившие без уважительной причины больше часов, чем порог "
+            "колледжа, за месяц или период."
+        ),
+    ),
+    ReportEntry(
+        ATTENDANCE,
+        _("Посещаемость по группам и отделениям"),
+        "reports:attendance",
+        GROUP_REPORT_RIGHTS,
+        _("Итоги по каждой группе, отделению и колледжу за месяц или период."),
     ),
     ReportEntry(
         TEACHING,

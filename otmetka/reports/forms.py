@@ -392,3 +392,87 @@ class QualityForm(_DepartmentForm):
             ("", _("все дисциплины")),
             *((name, name) for name in sorted(set(names), key=ru_sort_key)),
         ]
+
+
+class MonthInput(forms.TextInput):
+    """The browser's month picker, ISO «2026-11»."""
+
+    input_type = "month"
+
+
+class MonthField(forms.CharField):
+    """A month as «ГГГГ-ММ»; cleaned to (year, month)."""
+
+    widget = MonthInput
+
+    def clean(self, value: Any) -> tuple[int, int] | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        parts = text.split("-")
+        if len(parts) != 2 or not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(_("Укажите месяц в виде ГГГГ-ММ, например 2026-11."))
+        year, month = int(parts[0]), int(parts[1])
+        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Укажите месяц между 2000 и 2100 годами."))
+        return year, month
+
+
+ATTENDANCE_MAX_DAYS = 366
+
+
+class AttendanceFilterForm(_DepartmentForm):
+    """The period of an attendance report (a month, or any dates, which then win), and where
+    they make sense the department, the course and the group."""
+
+    month = MonthField(label=_("Месяц"), required=False)
+    date_from = DateField(label=_("или с"), required=False)
+    date_to = DateField(label=_("по"), required=False)
+    course = forms.TypedChoiceField(
+        label=_("Курс"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("все курсы")), *((n, str(n)) for n in range(1, 7))],
+    )
+    group = forms.ModelChoiceField(
+        label=_("Группа"), queryset=Group.objects.none(), required=False,
+        empty_label=_("все группы"),
+    )
+
+    def __init__(
+        self, *args: Any, groups: QuerySet[Group], with_scope: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = groups.order_by("name")
+        if not with_scope:
+            for name in ("department", "course", "group"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if (start is None) != (end is None):
+            self.add_error("date_to" if end is None else "date_from",
+                           _("Укажите обе даты периода или выберите месяц."))
+        elif isinstance(start, dt.date) and isinstance(end, dt.date):
+            if start > end:
+                self.add_error("date_to", _("Конец периода раньше его начала."))
+            elif (end - start).days >= ATTENDANCE_MAX_DAYS:
+                self.add_error("date_to", _("Период не длиннее года."))
+        return data
+
+
+class GroupMonthForm(forms.Form):
+    """The group and the month of a group's attendance or its ведомость пропусков."""
+
+    group = forms.ModelChoiceField(label=_("Группа"), queryset=Group.objects.none())
+    month = MonthField(label=_("Месяц"))
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = groups.order_by("name")

@@ -47,7 +47,9 @@ def report_department_id(actor: ActiveRole, wanted: int | None) -> int | None:
 # The сводная ведомость opens for the group-report rights and for those who prepare, print or
 # agree it: a secretary prints every group's (Положение 4.9), a department head their
 # department's, a curator their own groups'.
-SUMMARY_RIGHTS = (*GROUP_REPORT_RIGHTS, "summary.prepare", "summary.approve")
+SUMMARY_OPEN_RIGHTS = (*GROUP_REPORT_RIGHTS, "summary.prepare", "summary.approve")
+# The other group reports (attendance, quality, debts): the group-report rights alone.
+SUMMARY_RIGHTS = GROUP_REPORT_RIGHTS
 
 
 def summary_groups_visible_to(actor: ActiveRole) -> QuerySet[Group]:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
-from otmetka.reports.views import debts, quality
+from otmetka.reports.views import attendance, debts, quality
 from otmetka.reports.views import parents_meeting as meeting_views
 from otmetka.reports.views import substitutions as substitution_views
 from otmetka.reports.views import teacher_results as teacher_results_views
@@ -94,4 +94,81 @@ urlpatterns = [
     path("quality/", quality.quality, name="quality"),
     path("quality.xlsx", quality.quality_export, {"kind": "xlsx"}, name="quality_xlsx"),
     path("quality.pdf", quality.quality_export, {"kind": "pdf"}, name="quality_pdf"),
+    path("attendance/", attendance.attendance_totals, name="attendance"),
+    path(
+        "attendance.xlsx",
+        attendance.attendance_totals_export,
+        {"kind": "xlsx"},
+        name="attendance_xlsx",
+    ),
+    path(
+        "attendance.pdf",
+        attendance.attendance_totals_export,
+        {"kind": "pdf"},
+        name="attendance_pdf",
+    ),
+    path(
+        "attendance/group/",
+        attendance.attendance_choose,
+        {"target": "attendance_group"},
+        name="attendance_group_choose",
+    ),
+    path(
+        "attendance/sheet/",
+        attendance.attendance_choose,
+        {"target": "attendance_sheet"},
+        name="attendance_sheet_choose",
+    ),
+    path(
+        "attendance/group/<int:group_id>/",
+        attendance.attendance_group,
+        name="attendance_group",
+    ),
+    path(
+        "attendance/group/<int:group_id>.xlsx",
+        attendance.attendance_group_export,
+        {"kind": "xlsx"},
+        name="attendance_group_xlsx",
+    ),
+    path(
+        "attendance/group/<int:group_id>.pdf",
+        attendance.attendance_group_export,
+        {"kind": "pdf"},
+        name="attendance_group_pdf",
+    ),
+    path(
+        "attendance/group/<int:group_id>/absences/",
+        attendance.attendance_absences,
+        name="attendance_absences",
+    ),
+    path(
+        "attendance/sheet/<int:group_id>/",
+        attendance.attendance_sheet,
+        name="attendance_sheet",
+    ),
+    path(
+        "attendance/sheet/<int:group_id>.xlsx",
+        attendance.attendance_sheet_export,
+        {"kind": "xlsx"},
+        name="attendance_sheet_xlsx",
+    ),
+    path(
+        "attendance/sheet/<int:group_id>.pdf",
+        attendance.attendance_sheet_export,
+        {"kind": "pdf"},
+        name="attendance_sheet_pdf",
+    ),
+    path("attendance/over/", attendance.attendance_over, name="attendance_over"),
+    path(
+        "attendance/over.xlsx",
+        attendance.attendance_over_export,
+        {"kind": "xlsx"},
+        name="attendance_over_xlsx",
+    ),
+    path(
+        "attendance/over.pdf",
+        attendance.attendance_over_export,
+        {"kind": "pdf"},
+        name="attendance_over_pdf",
+    ),
 ]

@@ -28,6 +28,7 @@ SETTINGS = {
     "edit_lock_days": "21",
     "otp_valid_days": "10",
     "credentials_contact": "Администратор АИС, каб. 214",
+    "unexcused_hours_threshold": "20",
 }
 
 
@@ -102,6 +103,23 @@ def test_the_deputy_cannot_lift_the_edit_lock_for_a_year(world: World) -> None:
     client.post(url("settings"), {**SETTINGS, "edit_lock_days": "45"})
     event = AuditEvent.objects.get(object_type="org.organization", action="update")
     assert (event.actor, event.changes["edit_lock_days"]) == (world.user("deputy"), [30, 45])
+
+
+def test_the_threshold_of_unexcused_hours_is_set_on_the_settings_page(world: World) -> None:
+    """Issue 12: the attendance report names students over the college's own threshold."""
+    client = world.client_for("admin")
+    assert 'name="unexcused_hours_threshold"' in client.get(url("settings")).content.decode()
+    for bad in ("0", "501"):
+        response = client.post(url("settings"), {**SETTINGS, "unexcused_hours_threshold": bad})
+        assert response.context["form"].errors["unexcused_hours_threshold"] == [
+            "Порог пропусков без уважительной причины — от 1 до 500 часов."
+        ]
+    assert Organization.objects.get(pk=world.org.pk).unexcused_hours_threshold == 20
+    assert not AuditEvent.objects.filter(object_type="org.organization").exists()
+    client.post(url("settings"), {**SETTINGS, "unexcused_hours_threshold": "36"})
+    assert Organization.objects.get(pk=world.org.pk).unexcused_hours_threshold == 36
+    event = AuditEvent.objects.get(object_type="org.organization", action="update")
+    assert event.changes["unexcused_hours_threshold"] == [20, 36]
 
 
 def test_unknown_time_zone_is_refused(world: World) -> None:

@@ -33,7 +33,7 @@ from otmetka.reports.forms import (
 )
 from otmetka.reports.permissions import (
     REPORT_RIGHTS,
-    SUMMARY_RIGHTS,
+    SUMMARY_OPEN_RIGHTS,
     get_summary_group_or_404,
     summary_groups_visible_to,
 )
@@ -237,7 +237,7 @@ def _summary_form(request: HttpRequest, data: Any, initial: dict[str, Any]) -> G
     )
 
 
-@right_required(*SUMMARY_RIGHTS)
+@right_required(*SUMMARY_OPEN_RIGHTS)
 def group_summary_choose(request: HttpRequest) -> HttpResponse:
     """The filters: a semester and a group; the chosen report has an address of its own."""
     role = role_of(request)
@@ -266,7 +266,7 @@ def _summary(request: HttpRequest, group_id: int) -> GroupSummary:
     return group_summary(group, period)
 
 
-@right_required(*SUMMARY_RIGHTS)
+@right_required(*SUMMARY_OPEN_RIGHTS)
 def group_summary_view(request: HttpRequest, group_id: int) -> HttpResponse:
     summary = _summary(request, group_id)
     return _summary_page(request, summary, SummaryStepForm(organization_id=0))
@@ -327,7 +327,7 @@ def group_summary_step(request: HttpRequest, group_id: int) -> HttpResponse:
     return _summary_page(request, group_summary(group, period), form, status=400)
 
 
-@right_required(*SUMMARY_RIGHTS)
+@right_required(*SUMMARY_OPEN_RIGHTS)
 def group_summary_export(request: HttpRequest, group_id: int, kind: str) -> HttpResponse:
     summary = _summary(request, group_id)
     if kind == "xlsx":
