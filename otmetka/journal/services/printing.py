@@ -28,6 +28,8 @@ from otmetka.org.models import Period
 JOURNAL_PRINT = "journal.print"
 # Who may order a copy: the journal's teacher, and those who read all journals (the deputy).
 PRINT_RIGHTS = ("journal.view_own", "journal.edit_own", "journal.view_all", "journal.unlock")
+# Blank lines on the last page, where the deputy writes the notes of each inspection.
+INSPECTION_ROWS = 12
 
 
 def can_print_journal(actor: ActiveRole, workload: Workload) -> bool:
@@ -97,6 +99,7 @@ def journal_print_build(job: Job) -> Built:
         _("Журнал учебных занятий"),
         workload.group.name,
         f"{workload.item.index} {workload.item.name}".strip(),
+        workload.teacher.person.full_name,
         f"{period.name} {workload.academic_year.name}",
     ])
     pdf = render_pdf(
@@ -105,6 +108,8 @@ def journal_print_build(job: Job) -> Built:
             "data": data,
             "mark_pages": data.mark_pages(),
             "printed_on": local_today(organization.timezone),
+            "attestation_form_label": dict(AttestationForm.choices).get(data.attestation_form, ""),
+            "inspection_rows": range(INSPECTION_ROWS),
         },
         header=header,
         on_page=lambda page: job.progress(page, step=_("Вёрстка PDF")),
