@@ -81,12 +81,11 @@ def plan_copy_sources(actor: ActiveRole, workload: Workload, limit: int = 30) ->
 
 # === attestation, attendance reasons, printing (attestation engineer) ===
 # Module aliases keep this section's names apart from the other sections' imports.
+import decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
-from decimal import Decimal  # noqa: E402
-
 from otmetka.academics import models as academics_models  # noqa: E402
-from otmetka.journal.averages import proposed_mark, weighted_average  # noqa: E402
+from otmetka.journal import averages as journal_averages  # noqa: E402
 from otmetka.journal import models as journal_models  # noqa: E402
 from otmetka.lib.dates import local_today  # noqa: E402
 from otmetka.org import models as org_models  # noqa: E402
@@ -200,7 +199,7 @@ class PrintedStudent:
     cells: list[str] = field(default_factory=list)
     # The semester's results: the weighted average of the journal's marks, the mark it rounds
     # to, the attestation sheet's mark, and the hours missed (of them with a good reason).
-    average: Decimal | None = None
+    average: decimal.Decimal | None = None
     semester_mark: str = ""
     attestation_mark: str = ""
     hours_missed: int = 0
@@ -299,7 +298,7 @@ def journal_print_data(
         )
     lesson_ids = [lesson.pk for lesson in lessons]
     marks: dict[tuple[int, int], list[str]] = {}
-    weighted: dict[int, list[tuple[str, Decimal]]] = {}
+    weighted: dict[int, list[tuple[str, decimal.Decimal]]] = {}
     for lesson_id, student_id, value, weight in (
         journal_models.Mark.objects.filter(lesson_id__in=lesson_ids)
         .order_by("slot")
@@ -332,8 +331,8 @@ def journal_print_data(
                 if code in journal_models.EXCUSED_CODES:
                     entry.hours_excused += lesson.hours
             entry.cells.append("/".join(parts))
-        entry.average = weighted_average(weighted.get(entry.student.pk, []))
-        entry.semester_mark = proposed_mark(entry.average)
+        entry.average = journal_averages.weighted_average(weighted.get(entry.student.pk, []))
+        entry.semester_mark = journal_averages.proposed_mark(entry.average)
         entry.attestation_mark = attested.get(entry.student.pk, "")
     first = sheet_marks[0] if sheet_marks else None
     return JournalPrintData(

@@ -102,8 +102,9 @@ def render_pdf(
     """Render a template to PDF; its page size and fonts come from the template's own CSS.
 
     With `header`, every page carries it at the top and «стр. N из M» at the bottom, as a
-    secretary files a document. Tables repeat their header on each page, never their totals. `on_page` is told the number of each page as it is laid out
-    (the long part of a large document), so a background job can show its progress.
+    secretary files a document. Tables repeat their header on each page, never their totals.
+    `on_page` is told the number of each page as it is laid out (the long part of a large
+    document), so a background job can show its progress.
     """
     from weasyprint import CSS, HTML  # heavy import, only where a PDF is made
 
