@@ -30,7 +30,13 @@ from otmetka.journal.models import (
     AttestationSheet,
 )
 from otmetka.journal.selectors import semester_marks
-from otmetka.journal.services.attestation import FAILED, NO_SHOW, PASSED, proposal_for
+from otmetka.journal.services.attestation import (
+    FAILED,
+    NO_SHOW,
+    NOT_ADMITTED,
+    PASSED,
+    proposal_for,
+)
 from otmetka.org.models import Period
 from otmetka.people.models import Student
 
@@ -112,7 +118,7 @@ class SummaryRow:
     def __post_init__(self) -> None:
         counted = [cell.mark for cell in self.cells if cell is not None]
         self.counts = {grade: counted.count(grade) for grade in GRADES}
-        self.counts["not_attested"] = counted.count(NO_SHOW)
+        self.counts["not_attested"] = counted.count(NO_SHOW) + counted.count(NOT_ADMITTED)
         self.counts["failed"] = counted.count(FAILED)
         self.counts["passed"] = counted.count(PASSED)
 
