@@ -378,9 +378,7 @@ class AttestationSheet(models.Model):
         verbose_name_plural = _("аттестационные ведомости")
         constraints = [
             models.UniqueConstraint(fields=["group", "item", "period"], name="sheet_unique"),
-            models.UniqueConstraint(
-                fields=["academic_year", "number"], name="sheet_number_unique"
-            ),
+            models.UniqueConstraint(fields=["academic_year", "number"], name="sheet_number_unique"),
         ]
 
     def __str__(self) -> str:

@@ -44,8 +44,11 @@ def _discipline_workload(world: World) -> Workload:
     """A second journal of the group: the discipline, examined in the 3rd semester."""
     college = world.college
     return Workload.objects.create(
-        academic_year=college.year, teacher=college.employees["other_teacher"],
-        group=college.group, item=college.discipline, hours_first=72,
+        academic_year=college.year,
+        teacher=college.employees["other_teacher"],
+        group=college.group,
+        item=college.discipline,
+        hours_first=72,
     )
 
 
@@ -65,7 +68,8 @@ def test_sheets_are_numbered_within_the_college_year(world: World) -> None:
     assert _open(world).number == 1 and AttestationSheet.objects.count() == 2
     stranger = world.stranger
     theirs = sheet_for(
-        actor=world.actor(stranger.users["deputy"]), workload=stranger.workload,
+        actor=world.actor(stranger.users["deputy"]),
+        workload=stranger.workload,
         period=stranger.semester1,
     )
     assert theirs.number == 1
@@ -108,7 +112,9 @@ def test_the_teacher_sets_the_date_and_examiners(world: World) -> None:
     college = world.college
     examiners = [college.employees["teacher"].pk, college.employees["other_teacher"].pk]
     sheet_details_set(
-        actor=world.actor("teacher"), sheet=sheet, exam_date=dt.date(2026, 12, 25),
+        actor=world.actor("teacher"),
+        sheet=sheet,
+        exam_date=dt.date(2026, 12, 25),
         examiner_ids=examiners,
     )
     sheet.refresh_from_db()
@@ -130,7 +136,8 @@ def test_bad_details_are_refused_and_nothing_changes(
 ) -> None:
     sheet = _open(world)
     examiner = (
-        world.stranger.employees["teacher"] if who == "stranger"
+        world.stranger.employees["teacher"]
+        if who == "stranger"
         else world.college.employees["teacher"]
     )
     with pytest.raises(DomainError) as error:
@@ -176,7 +183,10 @@ def _hand_made(world: World) -> tuple[AttestationSheet, dict[str, Student]]:
     for value, last in (("4", "Бобров"), ("3", "Волков"), ("2", "Гусев"), ("н/д", "Зайцев")):
         students[value] = make_student(world, last)
     woman = Person.objects.create(
-        organization=world.org, last_name="Егорова", first_name="Анна", middle_name="Ивановна",
+        organization=world.org,
+        last_name="Егорова",
+        first_name="Анна",
+        middle_name="Ивановна",
         sex=Person.Sex.FEMALE,
     )
     students["н/я"] = Student.objects.create(person=woman)
@@ -189,7 +199,9 @@ def _hand_made(world: World) -> tuple[AttestationSheet, dict[str, Student]]:
     for value, student in students.items():
         AttestationMark.objects.create(sheet=sheet, student=student, value=value)
     sheet_details_set(
-        actor=world.actor("deputy"), sheet=sheet, exam_date=dt.date(2026, 12, 25),
+        actor=world.actor("deputy"),
+        sheet=sheet,
+        exam_date=dt.date(2026, 12, 25),
         examiner_ids=[college.employees["teacher"].pk, college.employees["other_teacher"].pk],
     )
     return sheet, students
@@ -231,11 +243,15 @@ def test_the_printed_sheet_as_filed(world: World) -> None:
     assert "Экзаменаторы Другова Дарья Олеговна, Учителев Пётр Андреевич" in page
     name = {value: student.person.full_name for value, student in students.items()}
     for value, words in [
-        ("5", "5 (отлично)"), ("4", "4 (хорошо)"), ("3", "3 (удовлетворительно)"),
-        ("2", "2 (неудовлетворительно)"), ("н/я", "не явилась"), ("н/д", "не допущен"),
+        ("5", "5 (отлично)"),
+        ("4", "4 (хорошо)"),
+        ("3", "3 (удовлетворительно)"),
+        ("2", "2 (неудовлетворительно)"),
+        ("н/я", "не явилась"),
+        ("н/д", "не допущен"),
     ]:
         assert f"{name[value]} {words}" in page, (value, page)
-    results = page[page.index("Итоги"):]
+    results = page[page.index("Итоги") :]
     assert results.startswith(
         "Итоги По списку 5 (отлично) 4 (хорошо) 3 (удовлетворительно) 2 (неудовлетворительно) "
         "Не явились Не допущены Средний балл Качество знаний, % Успеваемость, % "
