@@ -335,6 +335,7 @@ def journal_print_data(
         entry.semester_mark = journal_averages.proposed_mark(entry.average)
         entry.attestation_mark = attested.get(entry.student.pk, "")
     first = sheet_marks[0] if sheet_marks else None
+    closed = journal_models.AttestationSheet.Status.CLOSED
     return JournalPrintData(
         workload=workload,
         period=period,
@@ -345,7 +346,7 @@ def journal_print_data(
         hours_planned=workload.hours_first if period.number == 1 else workload.hours_second,
         held_by=min(period.date_to, today),
         attestation_form=first[2] if first else "",
-        sheet_closed=bool(first) and first[3] == journal_models.AttestationSheet.Status.CLOSED,
+        sheet_closed=first is not None and first[3] == closed,
     )
 
 

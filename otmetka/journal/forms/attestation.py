@@ -53,11 +53,16 @@ class AttestationMarksForm(forms.Form):
         }
 
 
+class ExaminersField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person.full_name)
+
+
 class SheetDetailsForm(forms.Form):
     """The exam's date and the examiners, printed on the sheet."""
 
     exam_date = DateField(label=_("Дата проведения"), required=False)
-    examiners = ModelMultipleChoiceField(
+    examiners = ExaminersField(
         label=_("Экзаменаторы"), queryset=Employee.objects.none(), required=False
     )
 
@@ -71,7 +76,6 @@ class SheetDetailsForm(forms.Form):
             .select_related("person")
             .order_by("person__sort_key", "pk")
         )
-        field.label_from_instance = lambda employee: employee.person.full_name
 
 
 class SheetReopenForm(forms.Form):

@@ -99,7 +99,7 @@ def test_two_sheets_opened_at_once_get_different_numbers(
     for thread in threads:
         thread.join()
     assert not errors, errors
-    numbers = sorted(AttestationSheet.objects.values_list("number", flat=True))
+    numbers = list(AttestationSheet.objects.order_by("number").values_list("number", flat=True))
     assert numbers == [1, 2]
 
 

@@ -156,7 +156,7 @@ def attestation_details(request: HttpRequest, sheet_id: int) -> HttpResponse:
     form = _details_form(role, sheet, request.POST)
     try:
         if not form.is_valid():
-            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         sheet_details_set(
             actor=role, sheet=sheet, exam_date=form.cleaned_data["exam_date"],
             examiner_ids=[employee.pk for employee in form.cleaned_data["examiners"]],
