@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,14 +143,22 @@ def sheet_for(*, actor: ActiveRole, workload: Workload, period: Period) -> Attes
     last = AttestationSheet.objects.filter(academic_year_id=period.academic_year_id).aggregate(
         last=Max("number")
     )["last"]
-    return AttestationSheet.objects.create(
-        group_id=workload.group_id,
-        item_id=workload.item_id,
-        period=period,
-        form=hours.attestation_form,
-        academic_year_id=period.academic_year_id,
-        number=(last or 0) + 1,
-    )
+    try:
+        with transaction.atomic():
+            return AttestationSheet.objects.create(
+                group_id=workload.group_id,
+                item_id=workload.item_id,
+                period=period,
+                form=hours.attestation_form,
+                academic_year_id=period.academic_year_id,
+                number=(last or 0) + 1,
+            )
+    except IntegrityError:
+        # Only where the database has no row locks (SQLite): someone opened the same sheet at
+        # the same moment, and theirs is as good.
+        return AttestationSheet.objects.get(
+            group_id=workload.group_id, item_id=workload.item_id, period=period
+        )
 
 
 def _require_edit(actor: ActiveRole, sheet: AttestationSheet) -> None:
