@@ -360,12 +360,25 @@ class AttestationSheet(models.Model):
     # change dated back into the semester never adds a student to a closed sheet or takes one
     # (with their mark) off it. Empty while the sheet is open, when the roll follows the group.
     closed_roll = models.JSONField(default=list, blank=True, editable=False)
+    # The sheet's number, 1, 2, … within the organization's academic year (an academic year
+    # belongs to one organization): given by `sheet_for` when the sheet is opened, under a
+    # lock of the year, and never reused.
+    academic_year = models.ForeignKey(
+        "org.AcademicYear", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    number = models.PositiveIntegerField(_("номер ведомости"), null=True, blank=True)
+    # The exam's day and who examines, as the teacher or the deputy set them on the sheet.
+    exam_date = models.DateField(_("дата проведения"), null=True, blank=True)
+    examiners = models.ManyToManyField(
+        "people.Employee", blank=True, related_name="+", verbose_name=_("экзаменаторы")
+    )
 
     class Meta:
         verbose_name = _("аттестационная ведомость")
         verbose_name_plural = _("аттестационные ведомости")
         constraints = [
-            models.UniqueConstraint(fields=["group", "item", "period"], name="sheet_unique")
+            models.UniqueConstraint(fields=["group", "item", "period"], name="sheet_unique"),
+            models.UniqueConstraint(fields=["academic_year", "number"], name="sheet_number_unique"),
         ]
 
     def __str__(self) -> str:

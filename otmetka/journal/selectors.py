@@ -81,10 +81,13 @@ def plan_copy_sources(actor: ActiveRole, workload: Workload, limit: int = 30) ->
 
 # === attestation, attendance reasons, printing (attestation engineer) ===
 # Module aliases keep this section's names apart from the other sections' imports.
+import decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
 from otmetka.academics import models as academics_models  # noqa: E402
+from otmetka.journal import averages as journal_averages  # noqa: E402
 from otmetka.journal import models as journal_models  # noqa: E402
+from otmetka.lib.dates import local_today  # noqa: E402
 from otmetka.org import models as org_models  # noqa: E402
 from otmetka.people import models as people_models  # noqa: E402
 
@@ -201,6 +204,13 @@ class PrintedStudent:
     date_from: dt.date | None
     date_to: dt.date | None
     cells: list[str] = field(default_factory=list)
+    # The semester's results: the weighted average of the journal's marks, the mark it rounds
+    # to, the attestation sheet's mark, and the hours missed (of them with a good reason).
+    average: decimal.Decimal | None = None
+    semester_mark: str = ""
+    attestation_mark: str = ""
+    hours_missed: int = 0
+    hours_excused: int = 0
 
 
 @dataclass
@@ -211,6 +221,11 @@ class JournalPrintData:
     students: list[PrintedStudent]
     lessons: list[PrintedLesson]
     hours_total: int
+    # The hours the workload plans for the semester, and the date the copy counts lessons to.
+    hours_planned: int = 0
+    held_by: dt.date | None = None
+    attestation_form: str = ""
+    sheet_closed: bool = False
 
     def mark_pages(
         self, columns: int = 20
@@ -225,17 +240,24 @@ class JournalPrintData:
 
 
 def journal_print_data(
-    workload: academics_models.Workload, period: org_models.Period
+    workload: academics_models.Workload,
+    period: org_models.Period,
+    today: dt.date | None = None,
 ) -> JournalPrintData:
-    """Everything a printed journal shows, in five queries whatever its size.
+    """Everything a printed journal shows, in six queries whatever its size.
 
+    Only lessons held count: not cancelled and dated up to `today` (the organization's today by
+    default); a lesson planned for next week is neither printed nor added to the hours.
     Queries: the workload with its group, item, teacher and organization; the roll (group or
-    subgroup memberships over the semester); the semester's lessons with their teachers and
-    substitutions; the marks; the attendance.
+    subgroup memberships over the semester); the semester's held lessons with their teachers
+    and substitutions; the marks with their weights; the attendance; the attestation marks of
+    the semester's sheet.
     """
     workload = academics_models.Workload.objects.select_related(
         "group__organization", "item", "teacher__person", "subgroup", "academic_year"
     ).get(pk=workload.pk)
+    if today is None:
+        today = local_today(workload.group.organization.timezone)
     memberships: Any
     if workload.subgroup_id is not None:
         memberships = academics_models.SubgroupMembership.objects.filter(
@@ -265,7 +287,7 @@ def journal_print_data(
             )
     lessons = list(
         journal_models.Lesson.objects.filter(workload_id=workload.pk)
-        .between(period.date_from, period.date_to)
+        .between(period.date_from, min(period.date_to, today))
         .held()
         .select_related("teacher__person", "substitution__substitute__person")
         .order_by("date", "pair_number", "pk")
@@ -283,18 +305,26 @@ def journal_print_data(
         )
     lesson_ids = [lesson.pk for lesson in lessons]
     marks: dict[tuple[int, int], list[str]] = {}
-    for lesson_id, student_id, value in (
+    weighted: dict[int, list[tuple[str, decimal.Decimal]]] = {}
+    for lesson_id, student_id, value, weight in (
         journal_models.Mark.objects.filter(lesson_id__in=lesson_ids)
         .order_by("slot")
-        .values_list("lesson_id", "student_id", "value")
+        .values_list("lesson_id", "student_id", "value", "work_kind__weight")
     ):
         marks.setdefault((lesson_id, student_id), []).append(value)
+        weighted.setdefault(student_id, []).append((value, weight))
     attendance = dict(
         ((lesson_id, student_id), code)
         for lesson_id, student_id, code in journal_models.Attendance.objects.filter(
             lesson_id__in=lesson_ids
         ).values_list("lesson_id", "student_id", "code")
     )
+    sheet_marks = list(
+        journal_models.AttestationMark.objects.filter(
+            sheet__group_id=workload.group_id, sheet__item_id=workload.item_id, sheet__period=period
+        ).values_list("student_id", "value", "sheet__form", "sheet__status")
+    )
+    attested = {student_id: value for student_id, value, _form, _status in sheet_marks}
     for entry in students.values():
         for lesson in lessons:
             key = (lesson.pk, entry.student.pk)
@@ -304,7 +334,15 @@ def journal_print_data(
                 parts.insert(0, "оп")
             elif code is not None:
                 parts.insert(0, "н")
+                entry.hours_missed += lesson.hours
+                if code in journal_models.EXCUSED_CODES:
+                    entry.hours_excused += lesson.hours
             entry.cells.append("/".join(parts))
+        entry.average = journal_averages.weighted_average(weighted.get(entry.student.pk, []))
+        entry.semester_mark = journal_averages.proposed_mark(entry.average)
+        entry.attestation_mark = attested.get(entry.student.pk, "")
+    first = sheet_marks[0] if sheet_marks else None
+    closed = journal_models.AttestationSheet.Status.CLOSED
     return JournalPrintData(
         workload=workload,
         period=period,
@@ -312,6 +350,10 @@ def journal_print_data(
         students=list(students.values()),
         lessons=printed,
         hours_total=sum(lesson.hours for lesson in lessons),
+        hours_planned=workload.hours_first if period.number == 1 else workload.hours_second,
+        held_by=min(period.date_to, today),
+        attestation_form=first[2] if first else "",
+        sheet_closed=first is not None and first[3] == closed,
     )
 
 

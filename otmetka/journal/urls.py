@@ -68,6 +68,8 @@ urlpatterns: list = [
     path("sheets/<int:sheet_id>/reopen/", attestation_views.attestation_reopen,
          name="attestation_reopen"),
     path("sheets/<int:sheet_id>/pdf/", attestation_views.attestation_pdf, name="attestation_pdf"),
+    path("sheets/<int:sheet_id>/details/", attestation_views.attestation_details,
+         name="attestation_details"),
     path("reasons/<int:group_id>/", reasons_views.reasons, name="reasons"),
     path("<int:workload_id>/prints/", printing_views.print_list, name="print_list"),
     path("<int:workload_id>/prints/new/", printing_views.print_request, name="print_request"),

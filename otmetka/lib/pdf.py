@@ -36,6 +36,16 @@ def page_number_content() -> str:
     )
 
 
+# Every table that runs over a page repeats its header on the next one, but its totals (tfoot)
+# come once, at the end: WeasyPrint would otherwise repeat tfoot rows on every page, printing
+# a «Итого» under a half-counted table. A row is never cut across two pages.
+TABLE_CSS = (
+    "thead { display: table-header-group; }"
+    " tfoot { display: table-row-group; }"
+    " tr { break-inside: avoid; }"
+)
+
+
 def page_frame_css(header: str) -> str:
     """The running header (top left, on every page) and the page number (bottom right)."""
     return (
@@ -92,13 +102,16 @@ def render_pdf(
     """Render a template to PDF; its page size and fonts come from the template's own CSS.
 
     With `header`, every page carries it at the top and «стр. N из M» at the bottom, as a
-    secretary files a document. `on_page` is told the number of each page as it is laid out
-    (the long part of a large document), so a background job can show its progress.
+    secretary files a document. Tables repeat their header on each page, never their totals.
+    `on_page` is told the number of each page as it is laid out (the long part of a large
+    document), so a background job can show its progress.
     """
     from weasyprint import CSS, HTML  # heavy import, only where a PDF is made
 
     html = render_to_string(template, context)
-    stylesheets = [CSS(string=page_frame_css(header))] if header is not None else []
+    stylesheets = [CSS(string=TABLE_CSS)]
+    if header is not None:
+        stylesheets.append(CSS(string=page_frame_css(header)))
     with _pages_told_to(on_page):
         pdf: bytes = HTML(string=html).write_pdf(stylesheets=stylesheets)
     return pdf

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from otmetka.academics.models import AttestationForm, Group
 from otmetka.journal.models import AttestationMark, AttestationSheet, Retake, RetakeSheet
-from otmetka.journal.services.attestation import FAILED, NO_SHOW
+from otmetka.journal.services.attestation import FAILED, NO_SHOW, NOT_ADMITTED
 from otmetka.journal.services.retakes import DEBT_VALUES, MAX_RETAKES, PASSING_VALUES
 from otmetka.lib.pdf import render_pdf
 from otmetka.lib.tables import fold
@@ -43,7 +43,7 @@ def form_name(form: str) -> str:
 
 def mark_text(value: str) -> str:
     """A sheet's value as the report prints it: н/а for a no-show, незачёт for не зачтено."""
-    return {NO_SHOW: _("н/а"), FAILED: _("незачёт")}.get(value, value)
+    return {NO_SHOW: _("н/а"), NOT_ADMITTED: _("н/а"), FAILED: _("незачёт")}.get(value, value)
 
 
 @dataclass
@@ -305,7 +305,11 @@ def mark_in_words(value: str) -> str:
     }
     if value in words:
         return f"{value} ({words[value]})"
-    return {NO_SHOW: _("не явился(ась)"), FAILED: _("не зачтено")}.get(value, value)
+    return {
+        NO_SHOW: _("не явился(ась)"),
+        NOT_ADMITTED: _("не допущен(а)"),
+        FAILED: _("не зачтено"),
+    }.get(value, value)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,13 @@ from otmetka.academics.models import AttestationForm, CurriculumHours, Group, Me
 from otmetka.journal.averages import average_of, weighted_sums
 from otmetka.journal.models import AttestationMark, AttestationSheet, Retake
 from otmetka.journal.selectors import groups_semester_marks
-from otmetka.journal.services.attestation import FAILED, NO_SHOW, PASSED, proposal_for
+from otmetka.journal.services.attestation import (
+    FAILED,
+    NO_SHOW,
+    NOT_ADMITTED,
+    PASSED,
+    proposal_for,
+)
 from otmetka.org.models import Period
 from otmetka.people.models import Student
 
@@ -112,7 +118,7 @@ def mark_counts(cells: Iterable[SummaryCell | None]) -> dict[str, int]:
     """How many results of each kind: 5, 4, 3, 2, н/я (not_attested), незачёт, зачёт."""
     counted = [cell.mark for cell in cells if cell is not None]
     counts = {grade: counted.count(grade) for grade in GRADES}
-    counts["not_attested"] = counted.count(NO_SHOW)
+    counts["not_attested"] = counted.count(NO_SHOW) + counted.count(NOT_ADMITTED)
     counts["failed"] = counted.count(FAILED)
     counts["passed"] = counted.count(PASSED)
     return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.core import serializers
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from otmetka.academics.tests.factories_access import (
     access_url,
@@ -228,6 +230,11 @@ class TestIssuing:
         assert "no-store" in response["Cache-Control"]
         assert response.content.startswith(b"%PDF")
         assert not User.objects.get(pk=world.user("student").pk).check_password("correct-horse-42")
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        for number, page in enumerate(pages, start=1):
+            text = page.extract_text()
+            assert "Реквизиты доступа · ИС-21" in text
+            assert f"стр. {number} из {len(pages)}" in text
 
     def test_one_person_at_a_time(self, world: World) -> None:
         newcomer = enrol(world, "Новикова", "Анна")

@@ -213,7 +213,8 @@ def _slips(
         "issued_on": _today(role),
         "tz": ZoneInfo(role.organization.timezone),
     }
-    pdf = render_pdf("academics/access_slips_pdf.html", context)
+    header = " · ".join([role.organization.name, _("Реквизиты доступа"), group.name])
+    pdf = render_pdf("academics/access_slips_pdf.html", context, header=header)
     name = f"rekvizity-{transliterate(group.name) or group.pk}.pdf"
     if fmt == "pdf":
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -12,7 +12,9 @@ from otmetka.journal.models import Attendance, AttendanceCode
 from otmetka.journal.selectors import SheetRow
 from otmetka.journal.services.attestation import allowed_values
 from otmetka.journal.services.reasons import REASON_CODES
+from otmetka.lib.forms import DateField, ModelMultipleChoiceField
 from otmetka.org.models import Period
+from otmetka.people.models import Employee
 
 
 class AttestationMarksForm(forms.Form):
@@ -49,6 +51,31 @@ class AttestationMarksForm(forms.Form):
             )
             for row in self.rows
         }
+
+
+class ExaminersField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person.full_name)
+
+
+class SheetDetailsForm(forms.Form):
+    """The exam's date and the examiners, printed on the sheet."""
+
+    exam_date = DateField(label=_("Дата проведения"), required=False)
+    examiners = ExaminersField(
+        label=_("Экзаменаторы"), queryset=Employee.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["examiners"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            Employee.objects.working()
+            .filter(person__organization_id=organization_id)
+            .select_related("person")
+            .order_by("person__sort_key", "pk")
+        )
 
 
 class SheetReopenForm(forms.Form):

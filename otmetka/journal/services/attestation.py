@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from otmetka.academics.models import AttestationForm, CurriculumHours, Workload
@@ -34,14 +37,15 @@ from otmetka.journal.permissions import journals_visible_to
 from otmetka.journal.selectors import semester_marks, sheet_roll
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
-from otmetka.org.models import Period
-from otmetka.people.models import Student
+from otmetka.org.models import AcademicYear, Period
+from otmetka.people.models import Employee, Person, Student
 
 NO_SHOW = "н/я"
+NOT_ADMITTED = "н/д"
 PASSED = "зачтено"
 FAILED = "не зачтено"
-GRADED_VALUES = ("5", "4", "3", "2", NO_SHOW)
-CREDIT_VALUES = (PASSED, FAILED, NO_SHOW)
+GRADED_VALUES = ("5", "4", "3", "2", NO_SHOW, NOT_ADMITTED)
+CREDIT_VALUES = (PASSED, FAILED, NO_SHOW, NOT_ADMITTED)
 # Days before the semester's last day when attestation marks may be set (a week in all).
 LAST_WEEK_DAYS = 6
 
@@ -128,6 +132,17 @@ def sheet_for(*, actor: ActiveRole, workload: Workload, period: Period) -> Attes
             % {"item": workload.item, "semester": semester},
             field="period",
         )
+    # The year's row is the lock that numbers its sheets one at a time: whoever waited for it
+    # looks again, since the sheet may have been opened (and numbered) meanwhile.
+    AcademicYear.objects.select_for_update().get(pk=period.academic_year_id)
+    existing = AttestationSheet.objects.filter(
+        group_id=workload.group_id, item_id=workload.item_id, period=period
+    ).first()
+    if existing is not None:
+        return existing
+    last = AttestationSheet.objects.filter(academic_year_id=period.academic_year_id).aggregate(
+        last=Max("number")
+    )["last"]
     try:
         with transaction.atomic():
             return AttestationSheet.objects.create(
@@ -135,9 +150,12 @@ def sheet_for(*, actor: ActiveRole, workload: Workload, period: Period) -> Attes
                 item_id=workload.item_id,
                 period=period,
                 form=hours.attestation_form,
+                academic_year_id=period.academic_year_id,
+                number=(last or 0) + 1,
             )
     except IntegrityError:
-        # Someone opened the same sheet at the same moment: theirs is as good.
+        # Only where the database has no row locks (SQLite): someone opened the same sheet at
+        # the same moment, and theirs is as good.
         return AttestationSheet.objects.get(
             group_id=workload.group_id, item_id=workload.item_id, period=period
         )
@@ -435,3 +453,123 @@ def sheet_reopen(*, actor: ActiveRole, sheet: AttestationSheet, reason: str) -> 
         reason=reason,
     )
     return sheet
+
+
+@transaction.atomic
+def sheet_details_set(
+    *,
+    actor: ActiveRole,
+    sheet: AttestationSheet,
+    exam_date: dt.date | None,
+    examiner_ids: list[int],
+) -> AttestationSheet:
+    """Set the exam's date and the examiners printed on the sheet (the teacher or the deputy)."""
+    sheet = _locked_sheet(sheet)
+    if not (can_edit_sheet(actor, sheet) or _is_deputy(actor, sheet)):
+        raise NotAllowed(
+            _("Дату и экзаменаторов указывает преподаватель или заместитель директора по УМР.")
+        )
+    _require_open(sheet)
+    year = sheet.period.academic_year
+    if exam_date is not None and not year.date_from <= exam_date <= year.date_to:
+        raise DomainError(
+            _("Дата проведения должна быть в %(year)s учебном году: с %(from)s по %(to)s.")
+            % {
+                "year": year.name,
+                "from": f"{year.date_from:%d.%m.%Y}",
+                "to": f"{year.date_to:%d.%m.%Y}",
+            },
+            field="exam_date",
+        )
+    examiners = list(
+        Employee.objects.filter(
+            pk__in=examiner_ids, person__organization_id=sheet.group.organization_id
+        ).order_by("pk")
+    )
+    if len(examiners) != len(set(examiner_ids)):
+        raise DomainError(_("Выберите экзаменаторов из сотрудников колледжа."), field="examiners")
+    old = {
+        "exam_date": sheet.exam_date.isoformat() if sheet.exam_date else None,
+        "examiners": sorted(sheet.examiners.values_list("pk", flat=True)),
+    }
+    new = {
+        "exam_date": exam_date.isoformat() if exam_date else None,
+        "examiners": [employee.pk for employee in examiners],
+    }
+    if old == new:
+        return sheet
+    sheet.exam_date = exam_date
+    sheet.save(update_fields=["exam_date"])
+    sheet.examiners.set(examiners)
+    audit_record(
+        actor=actor.user,
+        action=AuditEvent.Action.UPDATE,
+        organization_id=sheet.group.organization_id,
+        obj=sheet,
+        changes={key: [old[key], new[key]] for key in old if old[key] != new[key]},
+    )
+    return sheet
+
+
+MARK_WORDS = {
+    "5": _lazy("отлично"),
+    "4": _lazy("хорошо"),
+    "3": _lazy("удовлетворительно"),
+    "2": _lazy("неудовлетворительно"),
+}
+
+
+def mark_in_words(value: str, person: Person) -> str:
+    """The sheet's mark as a secretary files it: «4 (хорошо)», «зачтено», «не явился»."""
+    feminine = person.grammatical_sex == Person.Sex.FEMALE
+    if value in MARK_WORDS:
+        return f"{value} ({MARK_WORDS[value]})"
+    if value == NO_SHOW:
+        return _("не явилась") if feminine else _("не явился")
+    if value == NOT_ADMITTED:
+        return _("не допущена") if feminine else _("не допущен")
+    return value
+
+
+@dataclass
+class SheetResults:
+    """The results block under a sheet: counts of each mark, средний балл and качество."""
+
+    total: int
+    counts: dict[str, int]
+    no_show: int
+    not_admitted: int
+    average: Decimal | None  # of the marks 5–2; None on a зачёт sheet or without marks
+    quality: Decimal | None  # % of students with 5 or 4 among all on the sheet
+    success: Decimal | None  # % of students with 5, 4, 3 or зачтено among all on the sheet
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def sheet_results(form: str, values: list[str]) -> SheetResults:
+    """The results of a sheet whose students have `values` (one per student, "" if unset)."""
+    total = len(values)
+    credit = form == AttestationForm.CREDIT
+    shown = (PASSED, FAILED) if credit else ("5", "4", "3", "2")
+    counts = {value: values.count(value) for value in shown}
+    grades = [int(value) for value in values if value in ("5", "4", "3", "2")]
+    average = None
+    if grades and not credit:
+        average = (Decimal(sum(grades)) / len(grades)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    good = counts.get("5", 0) + counts.get("4", 0)
+    passed = good + counts.get("3", 0) + counts.get(PASSED, 0)
+    return SheetResults(
+        total=total,
+        counts=counts,
+        no_show=values.count(NO_SHOW),
+        not_admitted=values.count(NOT_ADMITTED),
+        average=average,
+        quality=None if credit else _percent(good, total),
+        success=_percent(passed, total),
+    )

@@ -19,6 +19,7 @@ from otmetka.documents.services import document_request
 from otmetka.journal.models import AttestationSheet
 from otmetka.journal.permissions import journals_visible_to
 from otmetka.journal.selectors import attestation_sheet_rows, journal_print_data
+from otmetka.journal.services.attestation import MARK_WORDS, mark_in_words, sheet_results
 from otmetka.lib.dates import local_today
 from otmetka.lib.downloads import PDF
 from otmetka.lib.errors import DomainError, NotAllowed
@@ -28,6 +29,8 @@ from otmetka.org.models import Period
 JOURNAL_PRINT = "journal.print"
 # Who may order a copy: the journal's teacher, and those who read all journals (the deputy).
 PRINT_RIGHTS = ("journal.view_own", "journal.edit_own", "journal.view_all", "journal.unlock")
+# Blank lines on the last page, where the deputy writes the notes of each inspection.
+INSPECTION_ROWS = 12
 
 
 def can_print_journal(actor: ActiveRole, workload: Workload) -> bool:
@@ -97,6 +100,7 @@ def journal_print_build(job: Job) -> Built:
         _("Журнал учебных занятий"),
         workload.group.name,
         f"{workload.item.index} {workload.item.name}".strip(),
+        workload.teacher.person.full_name,
         f"{period.name} {workload.academic_year.name}",
     ])
     pdf = render_pdf(
@@ -105,6 +109,8 @@ def journal_print_build(job: Job) -> Built:
             "data": data,
             "mark_pages": data.mark_pages(),
             "printed_on": local_today(organization.timezone),
+            "attestation_form_label": dict(AttestationForm.choices).get(data.attestation_form, ""),
+            "inspection_rows": range(INSPECTION_ROWS),
         },
         header=header,
         on_page=lambda page: job.progress(page, step=_("Вёрстка PDF")),
@@ -115,26 +121,61 @@ def journal_print_build(job: Job) -> Built:
 
 
 def attestation_sheet_pdf(*, actor: ActiveRole, sheet: AttestationSheet) -> bytes:
-    """The ведомость of one sheet as a PDF (small: rendered within the request)."""
-    if sheet.group.organization_id != actor.organization_id:
-        raise NotAllowed(_("Ведомость не найдена."))
-    workloads = list(
-        Workload.objects.filter(
-            group_id=sheet.group_id,
-            item_id=sheet.item_id,
-            academic_year_id=sheet.period.academic_year_id,
-        ).select_related("teacher__person")
+    """The ведомость of one sheet as a PDF (small: rendered within the request).
+
+    As the учебная часть files it: number, specialty and course, the exam's date and examiners
+    set on the sheet, each mark in digits and words, the results block, signatures with a date
+    line, a header and page numbers on every page, and «Черновик» across a sheet still open.
+    """
+    found = (
+        AttestationSheet.objects.select_related(
+            "group__organization", "group__program", "item", "period__academic_year"
+        )
+        .filter(pk=sheet.pk, group__organization_id=actor.organization_id)
+        .first()
     )
+    if found is None:
+        raise NotAllowed(_("Ведомость не найдена."))
+    sheet = found
+    year = sheet.period.academic_year
+    examiners = sorted(
+        (e.person for e in sheet.examiners.select_related("person")), key=lambda p: p.sort_key
+    )
+    if not examiners:  # not set yet: the teachers of the group × item's journals
+        teachers = Workload.objects.filter(
+            group_id=sheet.group_id, item_id=sheet.item_id, academic_year_id=year.pk
+        ).select_related("teacher__person")
+        examiners = sorted({w.teacher.person for w in teachers}, key=lambda p: p.sort_key)
+    rows = attestation_sheet_rows(sheet)
     organization = sheet.group.organization
+    number = _("Ведомость № %(number)s") % {"number": sheet.number or "—"}
+    results = sheet_results(sheet.form, [row.value for row in rows])
     return render_pdf(
         "journal/print_sheet_pdf.html",
         {
             "sheet": sheet,
+            "number": number,
             "form_label": dict(AttestationForm.choices).get(sheet.form, sheet.form),
             "organization": organization,
-            "rows": attestation_sheet_rows(sheet),
-            "teachers": sorted({w.teacher.person.full_name for w in workloads}),
+            "program": sheet.group.program,
+            "course": sheet.group.course_in(year),
+            "semester_of_study": sheet.group.semester_of(sheet.period.number, year),
+            "rows": [(row, mark_in_words(row.value, row.student.person)) for row in rows],
+            "results": results,
+            "result_lines": [
+                (f"{value} ({MARK_WORDS[value]})" if value in MARK_WORDS else value, count)
+                for value, count in results.counts.items()
+            ],
+            "credit": sheet.form == AttestationForm.CREDIT,
+            "examiners": examiners,
+            "draft": sheet.status == AttestationSheet.Status.OPEN,
             "printed_on": local_today(organization.timezone),
         },
-        header=" · ".join([organization.name, _("Ведомость"), sheet.group.name]),
+        header=" · ".join([
+            organization.name,
+            number,
+            sheet.group.name,
+            f"{sheet.item.index} {sheet.item.name}".strip(),
+            f"{sheet.period.name} {year.name}",
+        ]),
     )

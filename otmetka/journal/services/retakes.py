@@ -25,7 +25,13 @@ from otmetka.audit.models import AuditEvent
 from otmetka.audit.services import audit_record
 from otmetka.journal.models import AttestationMark, AttestationSheet, Retake, RetakeSheet
 from otmetka.journal.permissions import can_enter_retake, can_issue_retakes
-from otmetka.journal.services.attestation import FAILED, NO_SHOW, PASSED, allowed_values
+from otmetka.journal.services.attestation import (
+    FAILED,
+    NO_SHOW,
+    NOT_ADMITTED,
+    PASSED,
+    allowed_values,
+)
 from otmetka.lib.dates import local_today
 from otmetka.lib.errors import DomainError, NotAllowed
 from otmetka.notifications.models import Notification
@@ -34,7 +40,8 @@ from otmetka.org.models import Organization
 from otmetka.people.models import Employee
 
 # Attestation results that make a debt.
-DEBT_VALUES = ("2", NO_SHOW, FAILED)
+# Не допущен (н/д) is a debt too: the student was not attested.
+DEBT_VALUES = ("2", NO_SHOW, NOT_ADMITTED, FAILED)
 PASSING_VALUES = ("5", "4", "3", PASSED)
 MAX_RETAKES = 2
 COMMISSION_SIZE = 3

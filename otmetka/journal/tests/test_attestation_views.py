@@ -43,8 +43,9 @@ def test_sheet_page_query_budget(world: World, django_assert_num_queries: Any) -
     client.get(_url(world))  # creates the sheet
     # session; user with person; role assignments; the workload; the semesters;
     # savepoint of sheet_for; journal visibility; the sheet with group, item and period;
-    # release savepoint; the sheet's marks; the roll; the lines of the sheet (may edit).
-    with django_assert_num_queries(12):
+    # release savepoint; the sheet's marks; the roll; the lines of the sheet (may edit); the
+    # sheet's examiners; the college's working staff to choose examiners from.
+    with django_assert_num_queries(14):
         assert client.get(_url(world)).status_code == 200
 
 

@@ -88,8 +88,9 @@ def test_print_data_has_marks_absences_and_the_substitute(world: World) -> None:
 
 def test_print_data_query_budget(world: World, django_assert_num_queries: Any) -> None:
     _fill(world)
-    # the workload; the roll; the lessons with teachers and substitutions; marks; attendance.
-    with django_assert_num_queries(5):
+    # the workload; the roll; the held lessons with teachers and substitutions; marks with
+    # their weights; attendance; the attestation marks of the semester's sheet.
+    with django_assert_num_queries(6):
         journal_print_data(world.college.workload, world.college.semester1)
 
 

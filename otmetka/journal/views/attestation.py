@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,11 @@ from django.views.decorators.http import require_POST
 
 from otmetka.academics.models import AttestationForm, Workload
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
-from otmetka.journal.forms.attestation import AttestationMarksForm, SheetReopenForm
+from otmetka.journal.forms.attestation import (
+    AttestationMarksForm,
+    SheetDetailsForm,
+    SheetReopenForm,
+)
 from otmetka.journal.models import AttestationSheet
 from otmetka.journal.permissions import get_journal_for_user_or_404, journals_visible_to
 from otmetka.journal.selectors import attestation_sheet_rows
@@ -25,6 +30,7 @@ from otmetka.journal.services.attestation import (
     attestation_window,
     can_edit_sheet,
     sheet_close,
+    sheet_details_set,
     sheet_for,
     sheet_propose,
     sheet_reopen,
@@ -129,7 +135,39 @@ def attestation(request: HttpRequest, workload_id: int) -> HttpResponse:
         "window": attestation_window(period) if period else None,
         "can_edit": can_edit,
         "can_reopen": role.has("journal.unlock"), "reopen_form": SheetReopenForm(),
+        "details_form": _details_form(role, sheet) if sheet is not None else None,
     })
+
+
+def _details_form(role: ActiveRole, sheet: AttestationSheet, data: Any = None) -> SheetDetailsForm:
+    return SheetDetailsForm(
+        data,
+        organization_id=role.organization_id,
+        initial={"exam_date": sheet.exam_date, "examiners": list(sheet.examiners.all())},
+    )
+
+
+@require_POST
+@right_required("journal.edit_own", "journal.edit_all", "journal.unlock")
+def attestation_details(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """The exam's date and examiners; a bad value is told as a message, nothing is saved."""
+    role = role_of(request)
+    sheet, workload = sheet_or_404(role, sheet_id)
+    form = _details_form(role, sheet, request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        sheet_details_set(
+            actor=role, sheet=sheet, exam_date=form.cleaned_data["exam_date"],
+            examiner_ids=[employee.pk for employee in form.cleaned_data["examiners"]],
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Дата проведения и экзаменаторы сохранены."))
+    return redirect(_page_url(workload, sheet))
 
 
 @require_POST

@@ -41,3 +41,18 @@ def test_a_document_without_a_header_is_left_as_its_template_made_it() -> None:
 def test_css_strings_are_escaped() -> None:
     assert css_string('a"b\\c\nd') == '"a\\"b\\\\c\\A d"'
     assert page_number_content() == '"стр. " counter(page) " из " counter(pages) ""'
+
+
+def test_a_long_table_repeats_its_header_but_prints_its_totals_once() -> None:
+    table = Table(title="Список", headers=["№", "Фамилия студента"],
+                  rows=[[number, f"Студентов {number}"] for number in range(1, 151)],
+                  totals=["Итого", "150 человек"])
+    pages = _pages(render_pdf(
+        "reports/table_pdf.html", {"table": table, "organization": {"name": "Колледж"}},
+        header="Колледж · Список",
+    ))
+    assert len(pages) >= 3
+    for text in pages:
+        assert "Фамилия студента" in text
+    assert [text.count("150 человек") for text in pages] == [0] * (len(pages) - 1) + [1]
+    assert pages[-1].index("Студентов 150") < pages[-1].index("150 человек")

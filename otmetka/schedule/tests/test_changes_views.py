@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from otmetka.schedule.models import ScheduleChange
 from otmetka.schedule.tests.test_changes_selector import TUESDAY, make_bells, make_entry
@@ -77,6 +79,12 @@ def test_changes_pdf(world: World, entry: Any) -> None:
     response = world.client_for("deputy").get(reverse("schedule:changes_pdf") + "?date=2026-11-17")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+    # Filed as a document: the running header and the page number on every page.
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert "Изменения в расписании на 17.11.2026" in text
+        assert f"стр. {number} из {len(pages)}" in text
 
 
 def test_other_teacher_sees_only_changes_of_their_scope(world: World, entry: Any) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from otmetka.accounts.permissions import ActiveRole, right_required, role_of
@@ -131,5 +132,8 @@ def changes_pdf(request: HttpRequest) -> HttpResponse:
     day = chosen_day(request, role)
     changes = [(c, services.change_title(c)) for c in visible_changes(role, day)]
     context = {"day": day, "changes": changes, "organization": role.organization}
-    pdf = render_pdf("schedule/print_changes.html", context)
+    title = _("Изменения в расписании на %(date)s") % {"date": f"{day:%d.%m.%Y}"}
+    pdf = render_pdf(
+        "schedule/print_changes.html", context, header=f"{role.organization.name} · {title}"
+    )
     return pdf_download(pdf, name=f"changes-{day.isoformat()}.pdf")
