@@ -1,6 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
+from otmetka.reports.views import at_risk
 
 app_name = "reports"
 
@@ -36,4 +37,9 @@ urlpatterns = [
         {"kind": "pdf"},
         name="group_summary_pdf",
     ),
+]
+
+urlpatterns += [
+    path("at-risk/", at_risk.at_risk_list, name="at_risk"),
+    path("at-risk.xlsx", at_risk.at_risk_xlsx, name="at_risk_xlsx"),
 ]
