@@ -9,13 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from bench.harness import BENCHMARKS, Context
-from bench.reports import group_summary
+from bench.reports import at_risk_list, group_summary
 
 
 def test_the_group_summary_benchmark_is_registered() -> None:
     import bench.run  # noqa: F401  (registers every benchmark)
 
-    assert {"contingent_report", "group_summary"} <= set(BENCHMARKS)
+    assert {"contingent_report", "group_summary", "at_risk_list"} <= set(BENCHMARKS)
 
 
 @pytest.mark.django_db
@@ -34,3 +34,13 @@ def test_group_summary_steps_aside_without_a_deputy() -> None:
     context = Context(repeat=1, warmup=0)
     assert group_summary(context) is None
     assert context.notes == ["group_summary: в демо нет пользователя deputy"]
+
+
+@pytest.mark.django_db
+def test_at_risk_list_on_the_demo_college(now: Any) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    context = Context(repeat=2, warmup=1)
+    result = at_risk_list(context)
+    assert result is not None and result["name"] == "at_risk_list"
+    assert result["queries"] is not None and result["queries"] > 0
+    assert context.notes == ["at_risk_list: заместитель директора, весь колледж, текущий семестр"]
