@@ -58,9 +58,11 @@ class RiskRules:
     trend_drop: Decimal = Decimal("0.5")
     trend_recent_below: Decimal = Decimal("3")
     trend_min_marks: int = 2
-    # «Пропуски»: unexcused hours from `absence_hours`, or `absence_share` of the hours held.
+    # «Пропуски»: unexcused hours from `absence_hours`, or `absence_share` of the hours held
+    # once `absence_share_after_hours` are held (2 h of 2 on the first day is no pattern yet).
     absence_hours: int = 12
     absence_share: Decimal = Decimal("0.3")
+    absence_share_after_hours: int = 8
     # «Нет контрольных»: control works the student was present at and has no mark for.
     missed_controls: int = 1
     # «Нет отметок»: not a single mark after `no_marks_after_hours` hours held.
@@ -100,10 +102,14 @@ def rules_explained(rules: RiskRules = RULES) -> list[RuleText]:
         RuleText(
             _("Пропуски"),
             _(
-                "без уважительной причины («Н», «НП») пропущено %(hours)s ч и больше или "
-                "%(share)s %% проведённых часов и больше."
+                "без уважительной причины («Н», «НП») пропущено %(hours)s ч и больше или, "
+                "когда проведено от %(after)s ч, %(share)s %% проведённых часов и больше."
             )
-            % {"hours": rules.absence_hours, "share": int(rules.absence_share * 100)},
+            % {
+                "hours": rules.absence_hours,
+                "share": int(rules.absence_share * 100),
+                "after": rules.absence_share_after_hours,
+            },
         ),
         RuleText(
             _("Нет контрольных"),
@@ -191,8 +197,10 @@ def judge(line: RiskLine, rules: RiskRules = RULES) -> RiskLine:
             }
         )
     hours, held = line.unexcused_hours, line.hours_held
+    share_counts = held >= rules.absence_share_after_hours
     if hours and (
-        hours >= rules.absence_hours or (held and Decimal(hours) >= rules.absence_share * held)
+        hours >= rules.absence_hours
+        or (share_counts and Decimal(hours) >= rules.absence_share * held)
     ):
         line.rules.append(str(LABEL_ABSENCE))
         line.reasons.append(_("пропущено %(hours)s ч из %(held)s") % {"hours": hours, "held": held})

@@ -169,6 +169,9 @@ def test_each_rule_at_its_threshold() -> None:
     assert line(unexcused_hours=11).reasons == []  # 11 h and 27,5 % of 40
     assert line(unexcused_hours=12).reasons == ["пропущено 12 ч из 40"]
     assert line(unexcused_hours=6, hours_held=20).reasons == ["пропущено 6 ч из 20"]  # 30 %
+    assert line(unexcused_hours=5, hours_held=20).reasons == []  # 25 %
+    assert line(unexcused_hours=6, hours_held=6).reasons == []  # too few hours held to judge
+    assert line(unexcused_hours=4, hours_held=8).reasons == ["пропущено 4 ч из 8"]
     assert line(missed_controls=1).reasons == ["нет 1 контрольной"]
     # A drop of 0,5 to below 3 counts; a smaller drop, or one that stays at 3 and above, not.
     falling = {"recent_average": Decimal("2.9"), "earlier_average": Decimal("3.4")}
@@ -254,7 +257,10 @@ def test_the_page_lists_and_explains(world: World, made: Made) -> None:
     assert "средний 2,6" in text and "нет 2 контрольных" in text
     assert "Аверин Антон" in text and "Громов" not in text
     assert "Как составлен список" in text
-    assert "пропущено 12 ч и больше или 30 % проведённых часов и больше" in text
+    assert (
+        "пропущено 12 ч и больше или, когда проведено от 8 ч, 30 % проведённых часов и больше"
+        in text
+    )
     assert "В группе риска 4 обучающихся." in text
 
 
@@ -315,6 +321,10 @@ def test_rights(world: World, made: Made) -> None:
     curator = world.client_for("curator", "curator")
     response = curator.get(reverse(URL), own)
     assert response.status_code == 200 and "Аверин" in response.content.decode()
+    _second_group(world, "ИС-31", 1)  # not theirs: its student at risk is not on their list
+    response = curator.get(reverse(URL))
+    assert response.status_code == 200
+    assert {line.group.name for line in response.context["report"].lines} == {"ИС-21"}
     assert curator.get(reverse(URL), {"group": c.other_group.pk}).status_code == 404
     assert curator.get(reverse("reports:at_risk_xlsx"), own).status_code == 200
     # A department head: their department only.
