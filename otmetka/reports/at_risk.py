@@ -38,9 +38,11 @@ from otmetka.journal.models import (
 from otmetka.org.models import Period
 from otmetka.people.models import Student
 
-# SGO's assignment type ids of a control work (4, «Контрольная работа») and a test (14,
-# «Тестирование»): a lesson where such a mark was given is a control work for the whole roll.
-CONTROL_SGO_TYPES = (4, 14)
+# SGO's assignment type id of a control work (4, «Контрольная работа»): a lesson where such a
+# mark was given is a control work for its whole roll, as is a lesson of the type «контрольная
+# работа». «Тестирование» (14) is not: it is given one by one on ordinary lessons (a test mark
+# for one student does not mean the whole group wrote a test).
+CONTROL_SGO_TYPES = (4,)
 # Absences not excused: «Н» (the reason is not set yet) and «НП».
 UNEXCUSED_CODES = (str(AttendanceCode.ABSENT), str(AttendanceCode.UNEXCUSED))
 

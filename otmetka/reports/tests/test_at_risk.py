@@ -402,3 +402,17 @@ def test_the_weekly_notice_goes_once_a_week(
     assert len(_notices(world)) == 2
     # Only curators, and only of groups with students at risk.
     assert Notification.objects.filter(user=world.user("deputy")).count() == 0
+
+
+def test_a_test_mark_for_one_student_is_no_control_work_for_all(made: Made) -> None:
+    before = _reasons(made)
+    test = WorkKind.objects.create(
+        organization=made.world.org, name="Тестирование", short_name="Т", sgo_type_id=14
+    )
+    lesson = Lesson.objects.filter(date=dt.date(2026, 9, 27)).get()
+    Mark.objects.create(lesson=lesson, student=made.gromov, value="5", work_kind=test)
+    assert _reasons(made) == before
+    # A «Контрольная работа» mark (SGO 4) does make it one: Волков, present, owes a third.
+    control = WorkKind.objects.get(organization=made.world.org, sgo_type_id=4)
+    Mark.objects.create(lesson=lesson, student=made.gromov, value="5", work_kind=control, slot=2)
+    assert _reasons(made)["Волков"] == "нет 3 контрольных"
