@@ -10,6 +10,8 @@
   page.
 - ``attendance_month`` (issue 12: p95 ≤ 500 ms): the deputy's посещаемость of the demo's
   largest department for the current month, a line per group, through the page.
+- ``at_risk_list`` (issue 12): the deputy's list of students at risk, whole college, current
+  semester, through the page.
 
 Django is set up by `bench.run` before this runs; models are imported inside the function.
 """
@@ -220,3 +222,31 @@ def attendance_month(context: Context) -> Entry | None:
         "цель p95 ≤ 500 мс"
     )
     return timing.as_entry("attendance_month")
+
+
+@benchmark("at_risk_list")
+def at_risk_list(context: Context) -> Entry | None:
+    """The deputy's list of students at risk, whole college, current semester, through the
+    page: a fixed number of queries whatever the college's size."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from otmetka.accounts.models import User
+
+    user = User.objects.filter(username=DEPUTY).first()
+    if user is None:
+        context.notes.append("at_risk_list: в демо нет пользователя deputy")
+        return None
+    client = Client()
+    client.force_login(user)
+    url = reverse("reports:at_risk")
+    client.get(url)  # the first request of a session writes the session
+
+    def open_report() -> None:
+        response = client.get(url)
+        if response.status_code != 200 or "Как составлен список" not in response.text:
+            raise RuntimeError(f"at-risk list answered {response.status_code}")
+
+    timing = measure(open_report, repeat=max(context.repeat, 5), warmup=context.warmup)
+    context.notes.append("at_risk_list: заместитель директора, весь колледж, текущий семестр")
+    return timing.as_entry("at_risk_list")

@@ -10,15 +10,19 @@ import pytest
 from django.core.management import call_command
 
 from bench.harness import BENCHMARKS, Context
-from bench.reports import attendance_month, college_quality, group_summary
+from bench.reports import at_risk_list, attendance_month, college_quality, group_summary
 
 
 def test_the_group_summary_benchmark_is_registered() -> None:
     import bench.run  # noqa: F401  (registers every benchmark)
 
-    assert {"contingent_report", "group_summary", "college_quality", "attendance_month"} <= set(
-        BENCHMARKS
-    )
+    assert {
+        "contingent_report",
+        "group_summary",
+        "college_quality",
+        "attendance_month",
+        "at_risk_list",
+    } <= set(BENCHMARKS)
 
 
 @pytest.mark.django_db
@@ -75,3 +79,13 @@ def test_attendance_month_steps_aside_without_a_deputy() -> None:
     context = Context(repeat=1, warmup=0)
     assert attendance_month(context) is None
     assert context.notes == ["attendance_month: в демо нет пользователя deputy"]
+
+
+@pytest.mark.django_db
+def test_at_risk_list_on_the_demo_college(now: Any) -> None:
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    context = Context(repeat=2, warmup=1)
+    result = at_risk_list(context)
+    assert result is not None and result["name"] == "at_risk_list"
+    assert result["queries"] is not None and result["queries"] > 0
+    assert context.notes == ["at_risk_list: заместитель директора, весь колледж, текущий семестр"]

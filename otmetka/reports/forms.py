@@ -476,3 +476,41 @@ class GroupMonthForm(forms.Form):
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = groups.order_by("name")
+
+
+class AtRiskForm(_DepartmentForm):
+    """The filters of the at-risk list: a semester, a department, a course, a group."""
+
+    period = _PeriodChoice(
+        label=_("Семестр"), queryset=Period.objects.none(), empty_label=None, required=False
+    )
+    course = forms.IntegerField(label=_("Курс"), required=False, min_value=1, max_value=6)
+    group = forms.ModelChoiceField(
+        label=_("Группа"),
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label=_("все группы"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organization_id: int,
+        groups: QuerySet[Group],
+        department_fixed: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, organization_id=organization_id, **kwargs)
+        period = self.fields["period"]
+        assert isinstance(period, forms.ModelChoiceField)
+        period.queryset = (
+            Period.objects.semesters()
+            .filter(academic_year__organization_id=organization_id)
+            .select_related("academic_year")
+            .order_by("-date_from")
+        )
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)
+        group.queryset = groups.order_by("name")
+        if department_fixed:
+            del self.fields["department"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from otmetka.reports import views
-from otmetka.reports.views import attendance, debts, quality
+from otmetka.reports.views import at_risk, attendance, debts, quality
 from otmetka.reports.views import parents_meeting as meeting_views
 from otmetka.reports.views import substitutions as substitution_views
 from otmetka.reports.views import teacher_results as teacher_results_views
@@ -171,4 +171,6 @@ urlpatterns = [
         {"kind": "pdf"},
         name="attendance_over_pdf",
     ),
+    path("at-risk/", at_risk.at_risk_list, name="at_risk"),
+    path("at-risk.xlsx", at_risk.at_risk_xlsx, name="at_risk_xlsx"),
 ]
