@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from otmetka.academics.models import AttestationForm, Group
 from otmetka.journal.models import AttestationMark, AttestationSheet, Retake, RetakeSheet
-from otmetka.journal.services.attestation import FAILED, NO_SHOW, NOT_ADMITTED
+from otmetka.journal.services.attestation import FAILED, NO_SHOW, NOT_ADMITTED, mark_in_words
 from otmetka.journal.services.retakes import DEBT_VALUES, MAX_RETAKES, PASSING_VALUES
 from otmetka.lib.pdf import render_pdf
 from otmetka.lib.tables import fold
@@ -295,23 +295,6 @@ def sheet_debts(sheet: AttestationSheet) -> list[DebtLine]:
 # --- The printed retake sheet -----------------------------------------------------------------
 
 
-def mark_in_words(value: str) -> str:
-    """«4 (хорошо)», «зачтено», «не явился»: the mark as a sheet spells it."""
-    words = {
-        "5": _("отлично"),
-        "4": _("хорошо"),
-        "3": _("удовлетворительно"),
-        "2": _("неудовлетворительно"),
-    }
-    if value in words:
-        return f"{value} ({words[value]})"
-    return {
-        NO_SHOW: _("не явился(ась)"),
-        NOT_ADMITTED: _("не допущен(а)"),
-        FAILED: _("не зачтено"),
-    }.get(value, value)
-
-
 @dataclass(frozen=True)
 class RetakeDocumentLine:
     number: int
@@ -370,8 +353,10 @@ def retake_document(retake_sheet: RetakeSheet) -> RetakeDocument:
                 number=number,
                 retake_id=retake.pk,
                 name=retake.debt.student.person.full_name,
-                original=mark_in_words(retake.debt.value),
-                result=mark_in_words(retake.value) if retake.value else "",
+                original=mark_in_words(retake.debt.value, retake.debt.student.person),
+                result=(
+                    mark_in_words(retake.value, retake.debt.student.person) if retake.value else ""
+                ),
                 date=f"{timezone.localtime(retake.entered_at):%d.%m.%Y}"
                 if retake.entered_at
                 else "",
