@@ -91,6 +91,7 @@ class GroupSummaryForm(SummaryPeriodForm):
     """The semester and the group of the сводная ведомость; groups within the actor's scope."""
 
     group = forms.ModelChoiceField(label=_("Группа"), queryset=Group.objects.none())
+    whole_year = forms.BooleanField(label=_("за весь учебный год этого семестра"), required=False)
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -514,3 +515,15 @@ class AtRiskForm(_DepartmentForm):
         group.queryset = groups.order_by("name")
         if department_fixed:
             del self.fields["department"]
+
+
+class SummaryYearForm(forms.Form):
+    """The academic year of a year's сводная ведомость: one of the organization's."""
+
+    year = forms.ModelChoiceField(queryset=AcademicYear.objects.none())
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = AcademicYear.objects.filter(organization_id=organization_id)

@@ -60,6 +60,8 @@ class SummaryColumn:
     form: str
     form_short: str
     closed: bool
+    # The semester the column belongs to, in the year's ведомость («1 сем.»); empty otherwise.
+    term: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ summed per student and code (nothing per student or per cell).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from otmetka.academics.models import Group
 from otmetka.journal.models import ABSENCE_CODES, EXCUSED_CODES, Attendance
-from otmetka.org.models import Period
+from otmetka.org.models import AcademicYear, Period
 from otmetka.people.models import Student
 from otmetka.reports.results import (
     GRADES,
@@ -49,6 +49,7 @@ __all__ = [
     "form_abbreviation",
     "group_figures",
     "group_summary",
+    "group_summary_year",
     "semester_on",
 ]
 
@@ -108,6 +109,9 @@ class GroupSummary:
     course: int
     columns: list[SummaryColumn]
     rows: list[SummaryRow]
+    # Set for the ведомость of a whole academic year: `period` is then its last semester, and
+    # the columns are both semesters' items, each named with its semester.
+    year: AcademicYear | None = None
 
     @property
     def counted(self) -> list[SummaryRow]:
@@ -203,6 +207,76 @@ def group_summary(group: Group, period: Period) -> GroupSummary:
         course=group.course_in(period.academic_year),
         columns=result.columns,
         rows=rows,
+    )
+
+
+def group_summary_year(group: Group, year: AcademicYear) -> GroupSummary | None:
+    """The group's сводная ведомость for the academic year: both semesters' columns side by
+    side (each named with its semester), a row per student of either semester, the counts and
+    hours over the year (twice the semester's queries). None when the year has no semesters.
+
+    A student counts in the year's figures when in the group at the end of the year: one who
+    left during the first semester or between the semesters is shown, and not counted."""
+    semesters = list(
+        Period.objects.semesters()
+        .filter(academic_year=year)
+        .select_related("academic_year")
+        .order_by("date_from")
+    )
+    if not semesters:
+        return None
+    parts = [group_summary(group, period) for period in semesters]
+    columns: list[SummaryColumn] = []
+    for part in parts:
+        term = _("%(number)s сем.") % {"number": part.semester}
+        columns += [replace(column, term=term) for column in part.columns]
+    students: dict[int, Student] = {}
+    spans: dict[int, list[SummaryRow | None]] = {}
+    for index, part in enumerate(parts):
+        for row in part.rows:
+            students.setdefault(row.student.pk, row.student)
+            spans.setdefault(row.student.pk, [None] * len(parts))[index] = row
+    order = sorted(students.values(), key=lambda s: (s.person.sort_key, s.pk))
+    rows = []
+    for number, student in enumerate(order, start=1):
+        found = spans[student.pk]
+        cells: list[SummaryCell | None] = []
+        for part, taken in zip(parts, found, strict=True):
+            cells += taken.cells if taken is not None else [None] * len(part.columns)
+        first = next(index for index, taken in enumerate(found) if taken is not None)
+        last = max(index for index, taken in enumerate(found) if taken is not None)
+        first_row, last_row = found[first], found[last]
+        assert first_row is not None and last_row is not None
+        joined_on = (
+            first_row.joined_on
+            if first == 0
+            else (first_row.joined_on or parts[first].period.date_from)
+        )
+        left_on = (
+            last_row.left_on
+            if last == len(parts) - 1
+            else (last_row.left_on or parts[last].period.date_to)
+        )
+        rows.append(
+            SummaryRow(
+                number=number,
+                student=student,
+                cells=cells,
+                joined_on=joined_on,
+                left_on=left_on,
+                missed_hours=sum(taken.missed_hours for taken in found if taken is not None),
+                excused_hours=sum(taken.excused_hours for taken in found if taken is not None),
+            )
+        )
+    final = parts[-1]
+    return GroupSummary(
+        group=group,
+        period=final.period,
+        semester=final.semester,
+        course=final.course,
+        columns=columns,
+        rows=rows,
+        year=year,
     )
 
 

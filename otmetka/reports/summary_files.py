@@ -22,6 +22,11 @@ def summary_title(summary: GroupSummary) -> str:
 
 
 def summary_subtitle(summary: GroupSummary) -> str:
+    if summary.year is not None:
+        return _("%(year)s учебный год, %(course)s курс") % {
+            "year": summary.year.name,
+            "course": summary.course,
+        }
     return _("%(period)s, %(course)s курс, %(semester)s семестр обучения") % {
         "period": summary.period,
         "course": summary.course,
@@ -30,6 +35,12 @@ def summary_subtitle(summary: GroupSummary) -> str:
 
 
 def summary_file_name(summary: GroupSummary, extension: str) -> str:
+    if summary.year is not None:
+        return _("Сводная ведомость %(group)s %(year)s.%(ext)s") % {
+            "group": summary.group.name,
+            "year": summary.year.name.replace("/", "-"),
+            "ext": extension,
+        }
     return _("Сводная ведомость %(group)s %(period)s.%(ext)s") % {
         "group": summary.group.name,
         "period": summary.period,
@@ -78,7 +89,8 @@ def _cell_value(cell: SummaryCell | None) -> Any:
 
 
 def _column_header(column: Any) -> str:
-    words = f"{column.index} {column.name} ({column.form_short}"
+    words = f"{column.index} {column.name} ({column.term + ', ' if column.term else ''}"
+    words += column.form_short
     return words + (")" if column.closed else _(", предв.)"))
 
 
@@ -144,5 +156,5 @@ def summary_pdf(summary: GroupSummary, *, organization: Any, approval: Any = Non
             "approval": approval,
             "tz": organization.timezone,
         },
-        header=f"{organization.name} · {title} · {summary.period}",
+        header=f"{organization.name} · {title} · {summary.year or summary.period}",
     )

@@ -30,6 +30,7 @@ from otmetka.reports.forms import (
     MovementForm,
     SummaryPeriodForm,
     SummaryStepForm,
+    SummaryYearForm,
 )
 from otmetka.reports.permissions import (
     REPORT_RIGHTS,
@@ -37,11 +38,18 @@ from otmetka.reports.permissions import (
     get_summary_group_or_404,
     summary_groups_visible_to,
 )
-from otmetka.reports.summary import GroupSummary, group_figures, group_summary, semester_on
+from otmetka.reports.summary import (
+    GroupSummary,
+    group_figures,
+    group_summary,
+    group_summary_year,
+    semester_on,
+)
 from otmetka.reports.summary_files import (
     count_headers,
     summary_file_name,
     summary_pdf,
+    summary_subtitle,
     summary_xlsx,
 )
 from otmetka.reports.tables import Table, pdf_response, xlsx_response
@@ -246,14 +254,26 @@ def group_summary_choose(request: HttpRequest) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         url = reverse("reports:group_summary", kwargs={"group_id": form.cleaned_data["group"].pk})
-        return redirect(f"{url}?{urlencode({'period': form.cleaned_data['period'].pk})}")
+        period = form.cleaned_data["period"]
+        if form.cleaned_data["whole_year"]:
+            return redirect(f"{url}?{urlencode({'year': period.academic_year_id})}")
+        return redirect(f"{url}?{urlencode({'period': period.pk})}")
     return render(request, "reports/group_summary.html", {"form": form, "summary": None})
 
 
 def _summary(request: HttpRequest, group_id: int) -> GroupSummary:
-    """The group (404 outside the actor's scope) in the semester asked for, or the current."""
+    """The group (404 outside the actor's scope) in the semester asked for, or the current;
+    with `year`, for that whole academic year."""
     role = role_of(request)
     group = get_summary_group_or_404(role, group_id)
+    if "year" in request.GET:
+        year_form = SummaryYearForm(request.GET, organization_id=role.organization_id)
+        if not year_form.is_valid():
+            raise Http404
+        summary = group_summary_year(group, year_form.cleaned_data["year"])
+        if summary is None:
+            raise Http404
+        return summary
     form = SummaryPeriodForm(request.GET or None, organization_id=role.organization_id)
     if not form.is_bound:
         period = semester_on(role.organization_id, _today(role))
@@ -276,19 +296,28 @@ def _summary_page(
     request: HttpRequest, summary: GroupSummary, step_form: SummaryStepForm, status: int = 200
 ) -> HttpResponse:
     role = role_of(request)
-    form = _summary_form(request, None, {"period": summary.period, "group": summary.group})
+    initial = {
+        "period": summary.period,
+        "group": summary.group,
+        "whole_year": summary.year is not None,
+    }
+    form = _summary_form(request, None, initial)
     return render(
         request,
         "reports/group_summary.html",
         {
             "form": form,
             "step_form": step_form,
-            "approval": approval_view(role, summary),
+            # The approval is a semester's: a year's ведомость is not agreed as such.
+            "approval": None if summary.year else approval_view(role, summary),
             "tz": role.organization.timezone,
             "summary": summary,
             "figures": group_figures(summary),
             "count_headers": count_headers(),
-            "query": urlencode({"period": summary.period.pk}),
+            "subtitle": summary_subtitle(summary),
+            "query": urlencode(
+                {"year": summary.year.pk} if summary.year else {"period": summary.period.pk}
+            ),
         },
         status=status,
     )
@@ -334,6 +363,8 @@ def group_summary_export(request: HttpRequest, group_id: int, kind: str) -> Http
         return xlsx_download(summary_xlsx(summary), name=summary_file_name(summary, "xlsx"))
     role = role_of(request)
     content = summary_pdf(
-        summary, organization=role.organization, approval=approval_view(role, summary)
+        summary,
+        organization=role.organization,
+        approval=None if summary.year else approval_view(role, summary),
     )
     return pdf_download(content, name=summary_file_name(summary, "pdf"))
