@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from otmetka.academics.models import Group, Membership
 from otmetka.journal.models import Attendance, AttendanceCode, Lesson
 from otmetka.people.models import Student
+from otmetka.reports.results import roster_spans
 from otmetka.reports.selectors import academic_start_year
 
 ILLNESS_CODES = frozenset({AttendanceCode.ILLNESS.value})
@@ -129,27 +130,7 @@ def roster_between(
         .select_related("student__person")
         .order_by("student__person__sort_key", "student_id", "date_from")
     )
-    spans: dict[int, tuple[Student, dt.date, dt.date | None]] = {}
-    for membership in memberships:
-        known = spans.get(membership.student_id)
-        if known is None:
-            spans[membership.student_id] = (
-                membership.student,
-                membership.date_from,
-                membership.date_to,
-            )
-            continue
-        student, start, end = known
-        later = None if end is None or membership.date_to is None else max(end, membership.date_to)
-        spans[membership.student_id] = (student, min(start, membership.date_from), later)
-    return [
-        (
-            student,
-            start if start > date_from else None,
-            end if end is not None and end < date_to else None,
-        )
-        for student, start, end in spans.values()
-    ]
+    return roster_spans(memberships, date_from, date_to)
 
 
 def group_attendance(group: Group, date_from: dt.date, date_to: dt.date) -> GroupAttendance:

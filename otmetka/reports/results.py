@@ -151,10 +151,10 @@ class GroupResults:
     cells: dict[int, list[SummaryCell | None]] = field(default_factory=dict)
 
 
-def _roster(memberships: Iterable[Membership], period: Period) -> Roster:
-    """Students in the group on any day of the semester, in the memberships' order, with the
-    day they came after its start and the day they left before its end (None: there the whole
-    time)."""
+def roster_spans(memberships: Iterable[Membership], date_from: dt.date, date_to: dt.date) -> Roster:
+    """Students of a group's memberships overlapping date_from..date_to, in the memberships'
+    order, with the day they came after its start and the day they left before its end (None:
+    there the whole time); several memberships of one student are one span."""
     spans: dict[int, tuple[Student, dt.date, dt.date | None]] = {}
     for membership in memberships:
         known = spans.get(membership.student_id)
@@ -171,8 +171,8 @@ def _roster(memberships: Iterable[Membership], period: Period) -> Roster:
     return [
         (
             student,
-            start if start > period.date_from else None,
-            end if end is not None and end < period.date_to else None,
+            start if start > date_from else None,
+            end if end is not None and end < date_to else None,
         )
         for student, start, end in spans.values()
     ]
@@ -242,7 +242,7 @@ def semester_results(
     for membership in memberships:
         by_group.setdefault(membership.group_id, []).append(membership)
     for group_id, rows in by_group.items():
-        results[group_id].roster = _roster(rows, period)
+        results[group_id].roster = roster_spans(rows, period.date_from, period.date_to)
     on_roster = {
         (group_id, student.pk)
         for group_id, result in results.items()
