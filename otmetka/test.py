@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from otmetka.academics.models import (
@@ -364,3 +366,11 @@ def build_world() -> World:
     stranger = make_college("ДРУГОЙ", prefix="Д")
     populate(stranger, prefix="x")
     return World(college=college, stranger=stranger)
+
+
+def migrate_to_latest() -> None:
+    """Every app migrated to its latest migration: what a test that walks migrations back and
+    forth leaves behind, so that the tests after it find the schema they expect."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -44,7 +44,7 @@ def _register(request: HttpRequest, role: ActiveRole) -> tuple[RegisterForm, Any
     form = RegisterForm(params or None, organization_id=role.organization_id, initial=initial)
     if form.is_bound and not form.is_valid():
         return form, Certificate.objects.none(), initial
-    data = form.cleaned_data if form.is_bound else initial
+    data = form.cleaned_data if form.is_bound and form.is_valid() else initial
     group = data.get("group")
     rows = selectors.register(
         certificates_visible_to(role),

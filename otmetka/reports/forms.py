@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from otmetka.academics.models import CurriculumItem, Group, Workload
-from otmetka.lib.forms import DateField
+from otmetka.lib.forms import DateField, ModelMultipleChoiceField
 from otmetka.lib.text import ru_sort_key
 from otmetka.org.models import AcademicYear, Department, Period
 from otmetka.people.models import Employee
@@ -283,7 +283,7 @@ class RetakeIssueForm(forms.Form):
         label=_("Обучающиеся"), widget=forms.CheckboxSelectMultiple
     )
     deadline = DateField(label=_("Срок пересдачи"))
-    examiners = forms.ModelMultipleChoiceField(
+    examiners = ModelMultipleChoiceField(
         label=_("Экзаменаторы (для второй пересдачи — три члена комиссии)"),
         queryset=Employee.objects.none(),
     )
@@ -300,7 +300,7 @@ class RetakeIssueForm(forms.Form):
         assert isinstance(students, forms.MultipleChoiceField)
         students.choices = [(str(pk), name) for pk, name in debtors]
         examiners = self.fields["examiners"]
-        assert isinstance(examiners, forms.ModelMultipleChoiceField)
+        assert isinstance(examiners, ModelMultipleChoiceField)
         examiners.queryset = (
             Employee.objects.working()
             .filter(person__organization_id=organization_id)

@@ -75,6 +75,9 @@ WRITTEN_BY_HAND = {
     "otmetka.academics.forms.groups.MembershipCloseForm": "academics/group_detail.html",
     "otmetka.journal.forms.grid.UnlockAnswerForm": "journal/unlock_list.html",
     "otmetka.diary.forms.LetterPeriodForm": "diary/letters.html (one link per student)",
+    # Opens for a closed attestation sheet only; the sweep's sheet is open. Its deadline is the
+    # project's DateField through includes/form.html, as on the pages the sweep checks.
+    "otmetka.reports.forms.RetakeIssueForm": "reports/retake_issue.html (a closed sheet's)",
 }
 # Where the field errors of a page show (includes/form.html, Django's own list, messages).
 ERRORS = ".has-error, .form-errors, .errorlist, .messages .error"

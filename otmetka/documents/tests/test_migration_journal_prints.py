@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,10 +12,17 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from otmetka.documents.models import Document
-from otmetka.test import build_world
+from otmetka.test import build_world, migrate_to_latest
 
 BEFORE = [("journal", "0005_work_kind_oral_answer"), ("documents", "0001_initial")]
 AFTER = [("journal", "0006_journal_print_to_documents"), ("documents", "0002_journal_prints")]
+
+@pytest.fixture(autouse=True)
+def _schema_restored() -> Iterator[None]:
+    """Whatever the test leaves, the next tests find every migration applied."""
+    yield
+    migrate_to_latest()
+
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:

@@ -58,7 +58,7 @@ def _report(request: HttpRequest) -> tuple[AtRiskForm, AtRiskReport | None]:
             if name in form.errors and str(request.GET.get(name, "")).isdigit():
                 raise Http404  # a row outside the actor's scope is not found
         return form, None
-    data = form.cleaned_data if form.is_bound else {}
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     period = data.get("period") or current
     if period is None:
         return form, None

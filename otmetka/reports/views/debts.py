@@ -3,6 +3,8 @@ sheet, the entry of results, the printed sheet."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -42,14 +44,13 @@ def _report(request: HttpRequest) -> tuple[DebtsForm, debts.DebtReport | None]:
     )
     if form.is_bound and not form.is_valid():
         return form, None
-    data = dict(form.cleaned_data) if form.is_bound else {}
+    data = dict(form.cleaned_data) if form.is_bound and form.is_valid() else {}
     if forced_department_id(role) is not None:
         data["department"] = None  # the scope already confines a department head
     return form, debts.debt_report(group_reports_visible_to(role), data)
 
 
-def _subtitle(form: DebtsForm) -> str:
-    data = form.cleaned_data if form.is_bound else {}
+def _subtitle(data: dict[str, Any]) -> str:
     parts = [
         str(data[name]) for name in ("year", "period", "department", "group") if data.get(name)
     ]
@@ -84,7 +85,8 @@ def debts_export(request: HttpRequest, kind: str) -> HttpResponse:
     if report is None:
         messages.error(request, _("Исправьте фильтры отчёта."))
         return redirect("reports:debts")
-    table = debts.debt_table(report, subtitle=_subtitle(form))
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    table = debts.debt_table(report, subtitle=_subtitle(data))
     name = _("Академические задолженности")
     if kind == "xlsx":
         return xlsx_response(table, sheet_title=name, filename=f"{name}.xlsx")
@@ -183,11 +185,12 @@ def retake_result(request: HttpRequest, retake_sheet_id: int) -> HttpResponse:
     role = role_of(request)
     retake_sheet = _retake_sheet(role, retake_sheet_id)
     form = RetakeResultForm(request.POST)
-    retake = None
-    if form.is_valid():
-        retake = next(
-            (r for r in retake_sheet.retakes.all() if r.pk == form.cleaned_data["retake"]), None
-        )
+    if not form.is_valid():
+        messages.error(request, _("Выберите обучающегося из этого листа."))
+        return redirect("reports:retake_sheet", retake_sheet_id=retake_sheet.pk)
+    retake = next(
+        (r for r in retake_sheet.retakes.all() if r.pk == form.cleaned_data["retake"]), None
+    )
     if retake is None:
         messages.error(request, _("Выберите обучающегося из этого листа."))
         return redirect("reports:retake_sheet", retake_sheet_id=retake_sheet.pk)

@@ -35,7 +35,7 @@ def _report(request: HttpRequest) -> tuple[QualityForm, QualityReport | None, st
     )
     if form.is_bound and not form.is_valid():
         return form, None, ""
-    chosen = form.cleaned_data if form.is_bound else {}
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     data = {**initial, **{key: value for key, value in chosen.items() if value not in (None, "")}}
     if data["academic_year"] is None:
         return form, None, ""
